@@ -1,0 +1,1 @@
+"""Running scenarios: replications now; comparisons, sweeps and staffing search build on it."""

@@ -1,0 +1,248 @@
+"""Accumulators that collect statistics as a run goes, and the KPI definitions.
+
+Customer outcomes count in the interval in which the customer **arrived**; agent time counts in
+the interval in which it was **spent**, split at interval borders (SEMANTICS.md). Memory depends
+on the number of intervals, never on the number of customers: wait percentiles come from a fixed
+log-linear histogram, exact to 1 s below a minute and within 1% relative error above, up to 48 h
+(longer waits fall in an overflow bin and make high percentiles infinite).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+LINEAR_LIMIT = 60.0
+"""Waits below this many seconds fall in 1-second bins."""
+GROWTH = 1.02
+"""Above :data:`LINEAR_LIMIT`, each bin is 2% wider than the last (≤ 1% error at its middle)."""
+HISTOGRAM_LIMIT = 48 * 3600.0
+N_LOG_BINS = math.ceil(math.log(HISTOGRAM_LIMIT / LINEAR_LIMIT) / math.log(GROWTH))
+_FIRST_LOG_BIN = 1 + int(LINEAR_LIMIT)
+N_BINS = _FIRST_LOG_BIN + N_LOG_BINS + 1
+"""Bins of the wait histogram: exact zero waits, 1-second bins, log bins, then overflow."""
+_LOG_GROWTH = math.log(GROWTH)
+
+BIN_EDGES = np.concatenate(
+    [
+        [0.0],
+        np.arange(int(LINEAR_LIMIT), dtype=float),
+        LINEAR_LIMIT * GROWTH ** np.arange(N_LOG_BINS + 1),
+    ]
+)
+"""Lower edges of the bins; the last edge is where the overflow bin starts."""
+_UPPER_EDGES = np.concatenate([[0.0], BIN_EDGES[2:], [np.inf]])
+"""Upper edges of the bins: the zero-wait bin has width zero, the overflow bin no end."""
+
+PERCENTILES = (50, 90, 95)
+
+
+def wait_bin(wait: float) -> int:
+    """Histogram bin of a wait in seconds."""
+    if wait <= 0.0:
+        return 0
+    if wait < LINEAR_LIMIT:
+        return 1 + int(wait)
+    if wait >= HISTOGRAM_LIMIT:
+        return N_BINS - 1
+    return _FIRST_LOG_BIN + int(math.log(wait / LINEAR_LIMIT) / _LOG_GROWTH)
+
+
+class SegmentStats:
+    """Per-interval outcome counts of one channel × contact type in one replication."""
+
+    def __init__(self, n_intervals: int, thresholds: tuple[float, ...]) -> None:
+        n = n_intervals
+        self.thresholds = thresholds
+        self.offered = [0] * n
+        self.answered = [0] * n
+        self.abandoned = [0] * n
+        self.blocked = [0] * n
+        self.closed_out = [0] * n
+        self.pending = [0] * n
+        self.waited = [0] * n
+        self.wait_answered = [0.0] * n
+        self.queue_time = [0.0] * n
+        self.sl_hits = [[0] * n for _ in thresholds]
+        self.short_abandons = [[0] * n for _ in thresholds]
+        self.histogram = [0] * (n * N_BINS)
+
+    def answered_after(self, interval: int, wait: float) -> None:
+        """A customer of ``interval`` was answered after waiting ``wait`` seconds."""
+        self.answered[interval] += 1
+        if wait > 0.0:
+            self.waited[interval] += 1
+            self.wait_answered[interval] += wait
+            self.queue_time[interval] += wait
+            self.histogram[interval * N_BINS + wait_bin(wait)] += 1
+        else:
+            self.histogram[interval * N_BINS] += 1
+        for k, threshold in enumerate(self.thresholds):
+            if wait <= threshold:
+                self.sl_hits[k][interval] += 1
+
+    def abandoned_after(self, interval: int, wait: float) -> None:
+        """A customer of ``interval`` abandoned after waiting ``wait`` seconds."""
+        self.abandoned[interval] += 1
+        self.queue_time[interval] += wait
+        if wait > 0.0:
+            self.waited[interval] += 1
+        for k, threshold in enumerate(self.thresholds):
+            if wait <= threshold:
+                self.short_abandons[k][interval] += 1
+
+    def closed_out_after(self, interval: int, wait: float) -> None:
+        """A customer of ``interval`` was still waiting when the channel closed its queue."""
+        self.closed_out[interval] += 1
+        self.queue_time[interval] += wait
+        if wait > 0.0:
+            self.waited[interval] += 1
+
+    def table(self) -> dict[str, np.ndarray]:
+        """The accumulated totals as arrays over intervals (histogram: intervals × bins)."""
+        columns: dict[str, np.ndarray] = {
+            name: np.asarray(getattr(self, name), dtype=float) for name in COUNT_FIELDS
+        }
+        for k in range(len(self.thresholds)):
+            columns[f"sl_hits_{k}"] = np.asarray(self.sl_hits[k], dtype=float)
+            columns[f"short_abandons_{k}"] = np.asarray(self.short_abandons[k], dtype=float)
+        columns["histogram"] = np.asarray(self.histogram, dtype=np.int64).reshape(-1, N_BINS)
+        return columns
+
+
+COUNT_FIELDS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "closed_out",
+    "pending",
+    "waited",
+    "wait_answered",
+    "queue_time",
+)
+
+
+class GroupStats:
+    """Per-interval agent time (seconds) of one agent group in one replication."""
+
+    FIELDS = ("busy", "available", "on_break", "paid", "overtime")
+
+    def __init__(self, n_intervals: int, interval: float) -> None:
+        self.interval = interval
+        self.n_intervals = n_intervals
+        for name in self.FIELDS:
+            setattr(self, name, [0.0] * n_intervals)
+
+    def add(self, field: list[float], start: float, end: float, weight: float = 1.0) -> None:
+        """Add the span [start, end) to ``field``, split at interval borders.
+
+        Time past the last interval (a branch serving its last customers after the horizon)
+        counts in the last interval.
+        """
+        if end <= start:
+            return
+        length = self.interval
+        last = self.n_intervals - 1
+        index = min(int(start // length), last)
+        while True:
+            border = (index + 1) * length if index < last else math.inf
+            if end <= border:
+                field[index] += (end - start) * weight
+                return
+            field[index] += (border - start) * weight
+            start = border
+            index += 1
+
+    def table(self) -> dict[str, np.ndarray]:
+        """The accumulated agent seconds as arrays over intervals."""
+        return {name: np.asarray(getattr(self, name), dtype=float) for name in self.FIELDS}
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        safe = np.where(denominator > 0, denominator, 1)
+        return np.where(denominator > 0, numerator / safe, np.nan)
+
+
+def histogram_percentiles(histogram: np.ndarray, q: float) -> np.ndarray:
+    """The q-th percentile of each row of a wait histogram, interpolated within its bin.
+
+    NaN for an empty row; infinite when the percentile falls in the overflow bin.
+    """
+    histogram = np.atleast_2d(histogram)
+    totals = histogram.sum(axis=1)
+    cumulative = np.cumsum(histogram, axis=1)
+    target = totals * q / 100.0
+    result = np.full(len(histogram), np.nan)
+    for row in np.flatnonzero(totals):
+        b = int(np.searchsorted(cumulative[row], target[row], side="left"))
+        before = cumulative[row, b - 1] if b > 0 else 0
+        inside = histogram[row, b]
+        fraction = (target[row] - before) / inside if inside else 0.0
+        low, high = BIN_EDGES[b], _UPPER_EDGES[b]
+        result[row] = np.inf if math.isinf(high) else low + fraction * (high - low)
+    return result
+
+
+def sl_suffix(k: int, threshold: float) -> str:
+    """Suffix of the k-th service-level threshold: none for the first, ``@60s`` after."""
+    return "" if k == 0 else f"@{threshold:g}s"
+
+
+def customer_kpis(totals: dict[str, np.ndarray], thresholds: tuple[float, ...]) -> pd.DataFrame:
+    """Customer KPIs (columns) for each row of summed totals (SEMANTICS.md definitions)."""
+    offered, answered = totals["offered"], totals["answered"]
+    abandoned = totals["abandoned"]
+    resolved = answered + abandoned + totals["closed_out"]
+    kpis: dict[str, np.ndarray] = {
+        name: totals[name]
+        for name in ("offered", "answered", "abandoned", "blocked", "closed_out", "pending")
+    }
+    kpis["abandon_rate"] = _ratio(abandoned, offered)
+    kpis["p_wait"] = _ratio(totals["waited"], offered)
+    kpis["asa"] = _ratio(totals["wait_answered"], answered)
+    kpis["mean_wait"] = _ratio(totals["queue_time"], resolved)
+    for q in PERCENTILES:
+        kpis[f"wait_p{q}"] = histogram_percentiles(totals["histogram"], q)
+    for k, threshold in enumerate(thresholds):
+        suffix = sl_suffix(k, threshold)
+        hits = totals[f"sl_hits_{k}"]
+        kpis[f"sl_all{suffix}"] = _ratio(hits, offered)
+        kpis[f"sl_answered{suffix}"] = _ratio(hits, answered)
+        kpis[f"sl_excl_short_abandons{suffix}"] = _ratio(
+            hits, offered - totals[f"short_abandons_{k}"]
+        )
+    return pd.DataFrame(kpis)
+
+
+def agent_kpis(totals: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Agent KPIs (columns) for each row of summed agent seconds and staff cost."""
+    return pd.DataFrame(
+        {
+            "occupancy": _ratio(totals["busy"], totals["available"]),
+            "utilisation": _ratio(totals["busy"], totals["paid"]),
+            "overtime": totals["overtime"],
+            "busy_time": totals["busy"],
+            "available_time": totals["available"],
+            "break_time": totals["on_break"],
+            "paid_time": totals["paid"],
+            "staff_cost": totals["staff_cost"],
+        }
+    )
+
+
+def metric_unit(name: str) -> str:
+    """Unit of a KPI column, as written in the ``unit`` column of every table."""
+    base = name.split("@", 1)[0]
+    if base in {"offered", "answered", "abandoned", "blocked", "closed_out", "pending"}:
+        return "count"
+    if base in {"asa", "mean_wait", "overtime"} or base.startswith("wait_p") or base.endswith(
+        "_time"
+    ):
+        return "s"
+    if base == "staff_cost":
+        return "currency"
+    return "ratio"

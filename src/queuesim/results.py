@@ -1,0 +1,253 @@
+"""Tidy tables of a simulation and the summary with confidence intervals across replications.
+
+* ``intervals``: one row per replication × interval × channel × contact type (``all`` rows
+  total a channel, or the whole operation), customer KPIs as columns;
+* ``agents``: one row per replication × interval × agent group (and ``all``);
+* ``run_metrics``: one row per replication × KPI × channel / contact type / agent group, the
+  whole-run values from which the summary is built;
+* ``summary``: per KPI the mean over replications with a 95% Student-t interval;
+* ``runs``: one row per replication with its seed, scenario hash, version and wall time;
+* ``contacts``: one row per contact, only when records were asked for.
+
+Statistics before the warm-up are left out of every table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from queuesim.metrics import agent_kpis, customer_kpis, metric_unit
+from queuesim.model.engine import CONTACT_COLUMNS, ReplicationOutput
+from queuesim.scenario.schema import Scenario
+from queuesim.scenario.units import SECONDS_PER_DAY, format_time_of_day
+
+ALL = "all"
+CONFIDENCE = 0.95
+KEYS = ["channel", "contact_type", "agent_group"]
+
+
+def _sum(tables: Iterable[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    tables = list(tables)
+    return {key: sum(t[key] for t in tables) for key in tables[0]}  # type: ignore[misc]
+
+
+def _slice(table: dict[str, np.ndarray], start: int) -> dict[str, np.ndarray]:
+    return {key: values[start:] for key, values in table.items()}
+
+
+def _customer_levels(
+    scenario: Scenario, output: ReplicationOutput, start: int
+) -> dict[tuple[str, str], dict[str, np.ndarray]]:
+    """Per-interval totals for each channel × contact type, each channel, and everything."""
+    segments = {key: _slice(s.table(), start) for key, s in output.segments.items()}
+    levels = dict(segments)
+    for channel in scenario.channels:
+        levels[(channel, ALL)] = _sum(v for (c, _), v in segments.items() if c == channel)
+    levels[(ALL, ALL)] = _sum(segments.values())
+    return levels
+
+
+def _agent_levels(
+    scenario: Scenario, output: ReplicationOutput, start: int
+) -> dict[str, dict[str, np.ndarray]]:
+    levels = {}
+    for name, group_stats in output.groups.items():
+        table = _slice(group_stats.table(), start)
+        hours = (table["paid"] + table["overtime"]) / 3600.0
+        table["staff_cost"] = hours * scenario.agent_groups[name].cost_per_hour
+        levels[name] = table
+    levels[ALL] = _sum(levels.values())
+    return levels
+
+
+def _whole_run(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {key: values.sum(axis=0, keepdims=True) for key, values in table.items()}
+
+
+def _interval_columns(scenario: Scenario, start: int) -> pd.DataFrame:
+    starts = np.arange(start, scenario.n_intervals) * scenario.interval
+    return pd.DataFrame(
+        {
+            "interval_start": starts,
+            "day": (starts // SECONDS_PER_DAY).astype(int) + 1,
+            "time": [format_time_of_day(s) for s in starts],
+        }
+    )
+
+
+def _long(kpis: pd.DataFrame, replication: int, **keys: str) -> pd.DataFrame:
+    values = kpis.iloc[0]
+    return pd.DataFrame(
+        {
+            "replication": replication,
+            **{k: keys.get(k, ALL) for k in KEYS},
+            "metric": values.index,
+            "unit": [metric_unit(m) for m in values.index],
+            "value": values.to_numpy(dtype=float),
+        }
+    )
+
+
+def replication_tables(
+    scenario: Scenario, output: ReplicationOutput
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The ``intervals``, ``agents`` and ``run_metrics`` rows of one replication."""
+    start = round(scenario.warmup / scenario.interval)
+    thresholds = scenario.service_level.thresholds
+    rep = output.replication
+    times = _interval_columns(scenario, start)
+    intervals, agents, run_metrics = [], [], []
+    for (channel, contact_type), totals in _customer_levels(scenario, output, start).items():
+        kpis = customer_kpis(totals, thresholds)
+        head = times.assign(replication=rep, channel=channel, contact_type=contact_type)
+        intervals.append(pd.concat([head, kpis], axis=1))
+        whole = customer_kpis(_whole_run(totals), thresholds)
+        run_metrics.append(_long(whole, rep, channel=channel, contact_type=contact_type))
+    for group, totals in _agent_levels(scenario, output, start).items():
+        head = times.assign(replication=rep, agent_group=group)
+        agents.append(pd.concat([head, agent_kpis(totals)], axis=1))
+        run_metrics.append(_long(agent_kpis(_whole_run(totals)), rep, agent_group=group))
+    first = ["replication", "interval_start", "day", "time"]
+    interval_table = pd.concat(intervals, ignore_index=True)
+    interval_table = interval_table[[*first, "channel", "contact_type"] + list(kpis.columns)]
+    agent_table = pd.concat(agents, ignore_index=True)
+    return interval_table, agent_table, pd.concat(run_metrics, ignore_index=True)
+
+
+def contacts_table(
+    scenario: Scenario, outputs: Iterable[ReplicationOutput]
+) -> pd.DataFrame:
+    """One row per contact arriving after the warm-up, across replications."""
+    frames = []
+    for output in outputs:
+        frame = pd.DataFrame(output.contacts, columns=list(CONTACT_COLUMNS))
+        frame.insert(0, "replication", output.replication)
+        frames.append(frame[frame["arrival"] >= scenario.warmup])
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["replication", "arrival", "customer"], kind="stable", ignore_index=True
+    )
+
+
+def summarise(run_metrics: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """Mean of each KPI over replications with a 95% Student-t confidence interval.
+
+    Replications where a KPI is undefined (NaN, e.g. no customer answered) are left out;
+    ``n_reps`` says how many remain. With one replication the bounds are NaN.
+    """
+    groups = (by or []) + KEYS + ["metric", "unit"]
+    rows = []
+    for key, values in run_metrics.groupby(groups, sort=False)["value"]:
+        defined = values.dropna().to_numpy()
+        n = len(defined)
+        mean = defined.mean() if n else np.nan
+        if n > 1 and np.isfinite(defined).all():
+            half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * defined.std(ddof=1) / np.sqrt(n)
+        else:
+            half = np.nan
+        rows.append((*key, mean, mean - half, mean + half, n))
+    return pd.DataFrame(rows, columns=[*groups, "mean", "ci_low", "ci_high", "n_reps"])
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Everything a simulation produced, as tidy pandas tables (module docstring)."""
+
+    scenario: Scenario
+    summary: pd.DataFrame
+    intervals: pd.DataFrame
+    agents: pd.DataFrame
+    run_metrics: pd.DataFrame
+    runs: pd.DataFrame
+    contacts: pd.DataFrame | None = None
+
+    def kpi(
+        self,
+        metric: str,
+        channel: str = ALL,
+        contact_type: str = ALL,
+        agent_group: str = ALL,
+    ) -> pd.Series:
+        """The summary row (``mean``, ``ci_low``, ``ci_high``, ``n_reps``) of one KPI."""
+        s = self.summary
+        row = s[
+            (s.metric == metric)
+            & (s.channel == channel)
+            & (s.contact_type == contact_type)
+            & (s.agent_group == agent_group)
+        ]
+        if len(row) != 1:
+            raise KeyError(
+                f"no summary row for metric={metric!r}, channel={channel!r}, "
+                f"contact_type={contact_type!r}, agent_group={agent_group!r}"
+            )
+        return row.iloc[0]
+
+    def values(
+        self,
+        metric: str,
+        channel: str = ALL,
+        contact_type: str = ALL,
+        agent_group: str = ALL,
+    ) -> np.ndarray:
+        """One KPI's whole-run value in each replication, in replication order."""
+        m = self.run_metrics
+        rows = m[
+            (m.metric == metric)
+            & (m.channel == channel)
+            & (m.contact_type == contact_type)
+            & (m.agent_group == agent_group)
+        ]
+        return rows.sort_values("replication")["value"].to_numpy()
+
+    def write(self, directory: Path, format: Literal["csv", "parquet"] = "csv") -> list[Path]:
+        """Write the tables to ``directory`` (created if needed); returns the files written."""
+        directory.mkdir(parents=True, exist_ok=True)
+        tables = {
+            "summary": self.summary,
+            "intervals": self.intervals,
+            "agents": self.agents,
+            "runs": self.runs,
+        }
+        if self.contacts is not None:
+            tables["contacts"] = self.contacts
+        written = []
+        for name, table in tables.items():
+            path = directory / f"{name}.{format}"
+            if format == "csv":
+                table.to_csv(path, index=False)
+            else:
+                table.to_parquet(path, index=False)
+            written.append(path)
+        return written
+
+
+def runs_table(
+    outputs: Iterable[ReplicationOutput],
+    seed: int,
+    scenario_hash: str,
+    version: str,
+    overrides: dict[str, object],
+) -> pd.DataFrame:
+    """One row per replication: what is needed to reproduce it."""
+    return pd.DataFrame(
+        [
+            {
+                "replication": o.replication,
+                "seed": seed,
+                "scenario_hash": scenario_hash,
+                "queuesim_version": version,
+                "overrides": json.dumps(overrides, sort_keys=True),
+                "end_time": o.end_time,
+                "wall_seconds": o.wall_seconds,
+            }
+            for o in outputs
+        ]
+    )
