@@ -239,8 +239,10 @@ def metric_unit(name: str) -> str:
     base = name.split("@", 1)[0]
     if base in {"offered", "answered", "abandoned", "blocked", "closed_out", "pending"}:
         return "count"
-    if base in {"asa", "mean_wait", "overtime"} or base.startswith("wait_p") or base.endswith(
-        "_time"
+    if (
+        base in {"asa", "mean_wait", "overtime"}
+        or base.startswith("wait_p")
+        or base.endswith("_time")
     ):
         return "s"
     if base == "staff_cost":

@@ -117,14 +117,12 @@ def replication_tables(
         run_metrics.append(_long(agent_kpis(_whole_run(totals)), rep, agent_group=group))
     first = ["replication", "interval_start", "day", "time"]
     interval_table = pd.concat(intervals, ignore_index=True)
-    interval_table = interval_table[[*first, "channel", "contact_type"] + list(kpis.columns)]
+    interval_table = interval_table[[*first, "channel", "contact_type", *kpis.columns]]
     agent_table = pd.concat(agents, ignore_index=True)
     return interval_table, agent_table, pd.concat(run_metrics, ignore_index=True)
 
 
-def contacts_table(
-    scenario: Scenario, outputs: Iterable[ReplicationOutput]
-) -> pd.DataFrame:
+def contacts_table(scenario: Scenario, outputs: Iterable[ReplicationOutput]) -> pd.DataFrame:
     """One row per contact arriving after the warm-up, across replications."""
     frames = []
     for output in outputs:

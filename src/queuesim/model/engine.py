@@ -85,9 +85,9 @@ class _Source:
         types = list(channel.mix)
         self.types = types
         self.mix = choices([channel.mix[t] for t in types], stream(seed, rep, f"mix/{name}"))
-        specs = [scenario.contact_types[t] for t in types]
-        self.handle = [sampler(s.handle_time, sim.service_streams[t]) for s, t in zip(specs, types)]
-        self.acw = [sampler(s.after_contact_work, sim.acw_streams[t]) for s, t in zip(specs, types)]
+        specs = {t: scenario.contact_types[t] for t in types}
+        self.handle = [sampler(specs[t].handle_time, sim.service_streams[t]) for t in types]
+        self.acw = [sampler(specs[t].after_contact_work, sim.acw_streams[t]) for t in types]
         self.patience = sampler(channel.patience, stream(seed, rep, f"patience/{name}"))
         self.stats = [sim.segments[(name, t)] for t in types]
         self.factors = aht_factors(scenario, channel)
@@ -137,10 +137,9 @@ class Simulation:
                 pool.queues.append(self.queues[channel_name])
                 self.queues[channel_name].pools.append(pool)
             self.pools[name] = pool
-        self.service_streams = {
-            t: stream(seed, replication, f"service/{t}") for t in scenario.contact_types
-        }
-        self.acw_streams = {t: stream(seed, replication, f"acw/{t}") for t in scenario.contact_types}
+        types = scenario.contact_types
+        self.service_streams = {t: stream(seed, replication, f"service/{t}") for t in types}
+        self.acw_streams = {t: stream(seed, replication, f"acw/{t}") for t in types}
         self.agents: list[Agent] = []
         self.next_id = 0
 
@@ -164,7 +163,8 @@ class Simulation:
     def _schedule_closings(self) -> None:
         for queue in self.queues.values():
             channel = queue.channel
-            if queue.close_policy != "close" or (channel.open == 0 and channel.close == SECONDS_PER_DAY):
+            always_open = channel.open == 0 and channel.close == SECONDS_PER_DAY
+            if queue.close_policy != "close" or always_open:
                 continue
             for day in range(self.scenario.days):
                 at = day * SECONDS_PER_DAY + channel.close
