@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
 LINEAR_LIMIT = 60.0
 """Waits below this many seconds fall in 1-second bins."""
@@ -173,18 +172,18 @@ def histogram_percentiles(histogram: np.ndarray, q: float) -> np.ndarray:
     NaN for an empty row; infinite when the percentile falls in the overflow bin.
     """
     histogram = np.atleast_2d(histogram)
-    totals = histogram.sum(axis=1)
     cumulative = np.cumsum(histogram, axis=1)
+    totals = cumulative[:, -1]
     target = totals * q / 100.0
-    result = np.full(len(histogram), np.nan)
-    for row in np.flatnonzero(totals):
-        b = int(np.searchsorted(cumulative[row], target[row], side="left"))
-        before = cumulative[row, b - 1] if b > 0 else 0
-        inside = histogram[row, b]
-        fraction = (target[row] - before) / inside if inside else 0.0
-        low, high = BIN_EDGES[b], _UPPER_EDGES[b]
-        result[row] = np.inf if math.isinf(high) else low + fraction * (high - low)
-    return result
+    rows = np.arange(len(histogram))
+    b = np.minimum((cumulative < target[:, None]).sum(axis=1), N_BINS - 1)
+    before = np.where(b > 0, cumulative[rows, np.maximum(b - 1, 0)], 0)
+    inside = histogram[rows, b]
+    fraction = np.where(inside > 0, (target - before) / np.maximum(inside, 1), 0.0)
+    low, high = BIN_EDGES[b], _UPPER_EDGES[b]
+    with np.errstate(invalid="ignore"):
+        value = np.where(np.isinf(high), np.inf, low + fraction * (high - low))
+    return np.where(totals > 0, value, np.nan)
 
 
 def sl_suffix(k: int, threshold: float) -> str:
@@ -192,8 +191,10 @@ def sl_suffix(k: int, threshold: float) -> str:
     return "" if k == 0 else f"@{threshold:g}s"
 
 
-def customer_kpis(totals: dict[str, np.ndarray], thresholds: tuple[float, ...]) -> pd.DataFrame:
-    """Customer KPIs (columns) for each row of summed totals (SEMANTICS.md definitions)."""
+def customer_kpis(
+    totals: dict[str, np.ndarray], thresholds: tuple[float, ...]
+) -> dict[str, np.ndarray]:
+    """Customer KPIs for each row of summed totals (SEMANTICS.md definitions)."""
     offered, answered = totals["offered"], totals["answered"]
     abandoned = totals["abandoned"]
     resolved = answered + abandoned + totals["closed_out"]
@@ -215,23 +216,21 @@ def customer_kpis(totals: dict[str, np.ndarray], thresholds: tuple[float, ...]) 
         kpis[f"sl_excl_short_abandons{suffix}"] = _ratio(
             hits, offered - totals[f"short_abandons_{k}"]
         )
-    return pd.DataFrame(kpis)
+    return kpis
 
 
-def agent_kpis(totals: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Agent KPIs (columns) for each row of summed agent seconds and staff cost."""
-    return pd.DataFrame(
-        {
-            "occupancy": _ratio(totals["busy"], totals["available"]),
-            "utilisation": _ratio(totals["busy"], totals["paid"]),
-            "overtime": totals["overtime"],
-            "busy_time": totals["busy"],
-            "available_time": totals["available"],
-            "break_time": totals["on_break"],
-            "paid_time": totals["paid"],
-            "staff_cost": totals["staff_cost"],
-        }
-    )
+def agent_kpis(totals: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Agent KPIs for each row of summed agent seconds and staff cost."""
+    return {
+        "occupancy": _ratio(totals["busy"], totals["available"]),
+        "utilisation": _ratio(totals["busy"], totals["paid"]),
+        "overtime": totals["overtime"],
+        "busy_time": totals["busy"],
+        "available_time": totals["available"],
+        "break_time": totals["on_break"],
+        "paid_time": totals["paid"],
+        "staff_cost": totals["staff_cost"],
+    }
 
 
 def metric_unit(name: str) -> str:

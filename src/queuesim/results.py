@@ -72,54 +72,82 @@ def _whole_run(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {key: values.sum(axis=0, keepdims=True) for key, values in table.items()}
 
 
-def _interval_columns(scenario: Scenario, start: int) -> pd.DataFrame:
-    starts = np.arange(start, scenario.n_intervals) * scenario.interval
-    return pd.DataFrame(
-        {
-            "interval_start": starts,
-            "day": (starts // SECONDS_PER_DAY).astype(int) + 1,
-            "time": [format_time_of_day(s) for s in starts],
-        }
-    )
+class TableRows:
+    """Columns of a table gathered block by block and turned into one DataFrame at the end.
+
+    Building a DataFrame per replication costs far more than simulating a short one, so the
+    blocks stay numpy arrays (or scalars repeated over the block) until :meth:`frame`.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[int, dict[str, object]]] = []
+
+    def add(self, length: int, columns: dict[str, object]) -> None:
+        self.blocks.append((length, columns))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.blocks:
+            return pd.DataFrame()
+        names = list(self.blocks[0][1])
+        return pd.DataFrame(
+            {
+                name: np.concatenate(
+                    [np.broadcast_to(np.asarray(cols[name]), (n,)) for n, cols in self.blocks]
+                )
+                for name in names
+            }
+        )
 
 
-def _long(kpis: pd.DataFrame, replication: int, **keys: str) -> pd.DataFrame:
-    values = kpis.iloc[0]
-    return pd.DataFrame(
-        {
-            "replication": replication,
-            **{k: keys.get(k, ALL) for k in KEYS},
-            "metric": values.index,
-            "unit": [metric_unit(m) for m in values.index],
-            "value": values.to_numpy(dtype=float),
-        }
-    )
+@dataclass
+class ReplicationTables:
+    """The rows of ``intervals``, ``agents`` and ``run_metrics`` gathered over replications."""
+
+    intervals: TableRows
+    agents: TableRows
+    run_metrics: TableRows
+
+    @classmethod
+    def empty(cls) -> ReplicationTables:
+        return cls(TableRows(), TableRows(), TableRows())
 
 
-def replication_tables(
-    scenario: Scenario, output: ReplicationOutput
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The ``intervals``, ``agents`` and ``run_metrics`` rows of one replication."""
+def _long_block(kpis: dict[str, np.ndarray], replication: int, **keys: str) -> dict[str, object]:
+    """One row per KPI of a whole-run (single-row) KPI dictionary."""
+    names = list(kpis)
+    return {
+        "replication": replication,
+        **{k: keys.get(k, ALL) for k in KEYS},
+        "metric": np.array(names, dtype=object),
+        "unit": np.array([metric_unit(m) for m in names], dtype=object),
+        "value": np.array([float(kpis[m][0]) for m in names]),
+    }
+
+
+def add_replication(
+    tables: ReplicationTables, scenario: Scenario, output: ReplicationOutput
+) -> None:
+    """Add one replication's rows to ``tables`` (statistics before the warm-up left out)."""
     start = round(scenario.warmup / scenario.interval)
     thresholds = scenario.service_level.thresholds
     rep = output.replication
-    times = _interval_columns(scenario, start)
-    intervals, agents, run_metrics = [], [], []
+    starts = np.arange(start, scenario.n_intervals) * scenario.interval
+    n = len(starts)
+    times = {
+        "replication": rep,
+        "interval_start": starts,
+        "day": (starts // SECONDS_PER_DAY).astype(int) + 1,
+        "time": np.array([format_time_of_day(s) for s in starts], dtype=object),
+    }
     for (channel, contact_type), totals in _customer_levels(scenario, output, start).items():
-        kpis = customer_kpis(totals, thresholds)
-        head = times.assign(replication=rep, channel=channel, contact_type=contact_type)
-        intervals.append(pd.concat([head, kpis], axis=1))
+        keys = {"channel": channel, "contact_type": contact_type}
+        tables.intervals.add(n, {**times, **keys, **customer_kpis(totals, thresholds)})
         whole = customer_kpis(_whole_run(totals), thresholds)
-        run_metrics.append(_long(whole, rep, channel=channel, contact_type=contact_type))
+        tables.run_metrics.add(len(whole), _long_block(whole, rep, **keys))
     for group, totals in _agent_levels(scenario, output, start).items():
-        head = times.assign(replication=rep, agent_group=group)
-        agents.append(pd.concat([head, agent_kpis(totals)], axis=1))
-        run_metrics.append(_long(agent_kpis(_whole_run(totals)), rep, agent_group=group))
-    first = ["replication", "interval_start", "day", "time"]
-    interval_table = pd.concat(intervals, ignore_index=True)
-    interval_table = interval_table[[*first, "channel", "contact_type", *kpis.columns]]
-    agent_table = pd.concat(agents, ignore_index=True)
-    return interval_table, agent_table, pd.concat(run_metrics, ignore_index=True)
+        tables.agents.add(n, {**times, "agent_group": group, **agent_kpis(totals)})
+        whole = agent_kpis(_whole_run(totals))
+        tables.run_metrics.add(len(whole), _long_block(whole, rep, agent_group=group))
 
 
 def contacts_table(scenario: Scenario, outputs: Iterable[ReplicationOutput]) -> pd.DataFrame:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import pandas as pd
-
 from queuesim.model.engine import simulate_replication
 from queuesim.results import (
+    ReplicationTables,
     SimulationResult,
+    add_replication,
     contacts_table,
-    replication_tables,
     runs_table,
     summarise,
 )
@@ -46,25 +45,21 @@ def simulate(
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     outputs = []
-    intervals, agents, run_metrics = [], [], []
+    tables = ReplicationTables.empty()
     for replication in range(n):
         output = simulate_replication(scenario, seed, replication, records)
-        tables = replication_tables(scenario, output)
-        intervals.append(tables[0])
-        agents.append(tables[1])
-        run_metrics.append(tables[2])
-        if not records:
-            output.segments.clear()
-            output.groups.clear()
+        add_replication(tables, scenario, output)
+        output.segments.clear()
+        output.groups.clear()
         outputs.append(output)
         if progress is not None:
             progress(replication + 1, n)
-    metrics = pd.concat(run_metrics, ignore_index=True)
+    metrics = tables.run_metrics.frame()
     return SimulationResult(
         scenario=scenario,
         summary=summarise(metrics),
-        intervals=pd.concat(intervals, ignore_index=True),
-        agents=pd.concat(agents, ignore_index=True),
+        intervals=tables.intervals.frame(),
+        agents=tables.agents.frame(),
         run_metrics=metrics,
         runs=runs_table(outputs, seed, scenario_hash(scenario), __version__, dict(overrides or {})),
         contacts=contacts_table(scenario, outputs) if records else None,

@@ -37,6 +37,7 @@ CONTACT_COLUMNS = (
     "wait",
     "handle_time",
     "after_contact_work",
+    "patience",
     "agent_group",
 )
 """Columns of a per-contact record (``--records``)."""
@@ -129,7 +130,10 @@ class Simulation:
             for name, channel in scenario.channels.items()
             for contact_type in channel.mix
         }
-        self.queues = {name: ChannelQueue(name, ch) for name, ch in scenario.channels.items()}
+        self.queues = {
+            name: ChannelQueue(name, channel, scenario.horizon)
+            for name, channel in scenario.channels.items()
+        }
         self.pools: dict[str, AgentPool] = {}
         for name, group in scenario.agent_groups.items():
             pool = AgentPool(name, group, GroupStats(n, scenario.interval))
@@ -239,6 +243,7 @@ class Simulation:
                     wait,
                     customer.handle,
                     customer.acw,
+                    customer.patience,
                     group,
                 )
             )

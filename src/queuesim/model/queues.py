@@ -20,8 +20,9 @@ class ChannelQueue:
     head, so abandonment costs O(1); ``n_waiting`` counts those really waiting.
     """
 
-    def __init__(self, name: str, channel: Channel) -> None:
+    def __init__(self, name: str, channel: Channel, horizon: float) -> None:
         self.name = name
+        self.horizon = horizon
         self.channel = channel
         self.capacity = channel.queue_capacity
         self.close_policy = channel.close_policy
@@ -49,9 +50,9 @@ class ChannelQueue:
         self.n_waiting += 1
 
     def is_open(self, now: float) -> bool:
-        """Whether the channel takes arrivals at time ``now``."""
+        """Whether the channel takes arrivals at time ``now`` (never after the horizon)."""
         time_of_day = now % SECONDS_PER_DAY
-        return self.channel.open <= time_of_day < self.channel.close
+        return now < self.horizon and self.channel.open <= time_of_day < self.channel.close
 
     def drain(self) -> list[Customer]:
         """Remove and return everyone still waiting."""
