@@ -21,7 +21,6 @@ from queuesim.scenario.units import SECONDS_PER_DAY
 
 if TYPE_CHECKING:
     from queuesim.metrics import GroupStats
-    from queuesim.model.customers import Customer
     from queuesim.model.queues import ChannelQueue
 
 
@@ -39,7 +38,6 @@ class Agent:
         "available_since",
         "break_due",
         "busy_since",
-        "customer",
         "idle_since",
         "pool",
         "shift_end",
@@ -50,7 +48,6 @@ class Agent:
         self.pool = pool
         self.shift_end = shift_end
         self.state = AgentState.IDLE
-        self.customer: Customer | None = None
         self.busy_since = now
         self.available_since = now
         self.idle_since = now

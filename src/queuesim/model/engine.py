@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from heapq import heappush
 from typing import Any
 
 import simpy
@@ -27,6 +28,8 @@ from queuesim.model.sampling import choices, sampler
 from queuesim.rng import stream
 from queuesim.scenario.schema import Scenario
 from queuesim.scenario.units import SECONDS_PER_DAY
+
+IDLE, BUSY = AgentState.IDLE, AgentState.BUSY
 
 CONTACT_COLUMNS = (
     "customer",
@@ -44,7 +47,12 @@ CONTACT_COLUMNS = (
 
 
 class _Call(Event):
-    """An event that calls ``callback(event)`` after ``delay``; its value is ``arg``."""
+    """An event that calls ``callback(event)`` after ``delay``; its value is ``arg``.
+
+    The hot path of the engine: it does what ``simpy.Timeout`` does, with the callback attached
+    and ``Environment.schedule`` inlined. The engine reads the clock as ``env._now`` for the
+    same reason (``env.now`` is a property around it).
+    """
 
     def __init__(
         self, env: simpy.Environment, delay: float, callback: Callable[[Any], None], arg: object
@@ -53,7 +61,7 @@ class _Call(Event):
         self.callbacks = [callback]
         self._value = arg
         self._ok = True
-        env.schedule(self, NORMAL, delay)
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
 @dataclass
@@ -179,7 +187,7 @@ class Simulation:
 
     def _on_arrival(self, event: _Call) -> None:
         source: _Source = event._value
-        now = self.env.now
+        now = self.env._now
         interval = int(now // self.interval)
         k = next(source.mix)
         handle = next(source.handle[k])
@@ -211,7 +219,8 @@ class Simulation:
             self._serve(agent, customer, 0.0)
         elif queue.capacity is not None and queue.n_waiting >= queue.capacity:
             customer.stats.blocked[customer.interval] += 1
-            self._record(customer, "blocked", 0.0, None)
+            if self.records:
+                self._record(customer, "blocked", 0.0, None)
         else:
             queue.push(customer)
             if customer.patience < math.inf:
@@ -223,30 +232,32 @@ class Simulation:
             customer.waiting = False
             customer.queue.n_waiting -= 1
             customer.stats.abandoned_after(customer.interval, customer.patience)
-            self._record(customer, "abandoned", customer.patience, None)
+            if self.records:
+                self._record(customer, "abandoned", customer.patience, None)
 
     def _on_closing(self, event: _Call) -> None:
         now = self.env.now
         for customer in event._value.drain():
             customer.stats.closed_out_after(customer.interval, now - customer.arrival)
-            self._record(customer, "closed_out", now - customer.arrival, None)
+            if self.records:
+                self._record(customer, "closed_out", now - customer.arrival, None)
 
     def _record(self, customer: Customer, outcome: str, wait: float, group: str | None) -> None:
-        if self.records:
-            self.contacts.append(
-                (
-                    customer.id,
-                    customer.queue.name,
-                    customer.contact_type,
-                    customer.arrival,
-                    outcome,
-                    wait,
-                    customer.handle,
-                    customer.acw,
-                    customer.patience,
-                    group,
-                )
+        """Keep one contact's row (callers check ``self.records`` first: it is the hot path)."""
+        self.contacts.append(
+            (
+                customer.id,
+                customer.queue.name,
+                customer.contact_type,
+                customer.arrival,
+                outcome,
+                wait,
+                customer.handle,
+                customer.acw,
+                customer.patience,
+                group,
             )
+        )
 
     # -- agents -----------------------------------------------------------------------------
 
@@ -264,17 +275,16 @@ class Simulation:
 
     def _serve(self, agent: Agent, customer: Customer, wait: float) -> None:
         customer.stats.answered_after(customer.interval, wait)
-        agent.state = AgentState.BUSY
-        agent.customer = customer
-        agent.busy_since = self.env.now
+        agent.state = BUSY
+        agent.busy_since = self.env._now
         _Call(self.env, customer.handle + customer.acw, self._on_contact_end, agent)
-        self._record(customer, "answered", wait, agent.pool.name)
+        if self.records:
+            self._record(customer, "answered", wait, agent.pool.name)
 
     def _on_contact_end(self, event: _Call) -> None:
         agent: Agent = event._value
-        pool = agent.pool
-        pool.stats.add(pool.stats.busy, agent.busy_since, self.env.now)
-        agent.customer = None
+        stats = agent.pool.stats
+        stats.add(stats.busy, agent.busy_since, self.env._now)
         if agent.break_due:
             self._start_break(agent)
         else:
@@ -286,7 +296,7 @@ class Simulation:
         Past its shift end an agent only serves the queues of closed channels whose policy is
         ``serve`` (the last customers inside a branch); otherwise it leaves.
         """
-        now = self.env.now
+        now = self.env._now
         past_end = now >= agent.shift_end
         best: ChannelQueue | None = None
         best_arrival = math.inf
@@ -301,7 +311,7 @@ class Simulation:
         elif past_end:
             self._leave(agent)
         else:
-            agent.state = AgentState.IDLE
+            agent.state = IDLE
             agent.idle_since = now
             agent.pool.idle.append(agent)
 
@@ -364,7 +374,8 @@ class Simulation:
         for queue in self.queues.values():
             for customer in queue.drain():
                 customer.stats.pending[customer.interval] += 1
-                self._record(customer, "pending", now - customer.arrival, None)
+                if self.records:
+                    self._record(customer, "pending", now - customer.arrival, None)
         for agent in self.agents:
             stats = agent.pool.stats
             if agent.state == AgentState.BUSY:
