@@ -76,11 +76,13 @@ class SegmentStats:
             self.wait_answered[interval] += wait
             self.queue_time[interval] += wait
             self.histogram[interval * N_BINS + wait_bin(wait)] += 1
+            for threshold, hits in zip(self.thresholds, self.sl_hits, strict=True):
+                if wait <= threshold:
+                    hits[interval] += 1
         else:
             self.histogram[interval * N_BINS] += 1
-        for k, threshold in enumerate(self.thresholds):
-            if wait <= threshold:
-                self.sl_hits[k][interval] += 1
+            for hits in self.sl_hits:
+                hits[interval] += 1
 
     def abandoned_after(self, interval: int, wait: float) -> None:
         """A customer of ``interval`` abandoned after waiting ``wait`` seconds."""
@@ -144,8 +146,12 @@ class GroupStats:
         if end <= start:
             return
         length = self.interval
+        index = int(start // length)
+        if end <= (index + 1) * length and index < self.n_intervals:  # the common case
+            field[index] += (end - start) * weight
+            return
         last = self.n_intervals - 1
-        index = min(int(start // length), last)
+        index = min(index, last)
         while True:
             border = (index + 1) * length if index < last else math.inf
             if end <= border:

@@ -9,6 +9,7 @@ answered it does nothing, so a customer abandons at most once and never after se
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -89,8 +90,8 @@ class _Source:
             stream(seed, rep, f"arrivals/{name}"),
             stream(seed, rep, f"forecast/{name}"),
         )
-        self.day = 0
-        self.pending: Iterator[float] = iter(self.times.day(0))
+        days = map(self.times.day, range(scenario.days))
+        self.arrival_times: Iterator[float] = itertools.chain.from_iterable(days)
         types = list(channel.mix)
         self.types = types
         self.mix = choices([channel.mix[t] for t in types], stream(seed, rep, f"mix/{name}"))
@@ -100,17 +101,6 @@ class _Source:
         self.patience = sampler(channel.patience, stream(seed, rep, f"patience/{name}"))
         self.stats = [sim.segments[(name, t)] for t in types]
         self.factors = aht_factors(scenario, channel)
-
-    def next_time(self) -> float | None:
-        """The next arrival time, or None when the horizon is reached."""
-        while True:
-            arrival = next(self.pending, None)
-            if arrival is not None:
-                return arrival
-            self.day += 1
-            if self.day * SECONDS_PER_DAY >= self.times.horizon:
-                return None
-            self.pending = iter(self.times.day(self.day))
 
 
 class Simulation:
@@ -160,7 +150,7 @@ class Simulation:
     def _schedule_arrivals(self) -> None:
         for name, queue in self.queues.items():
             source = _Source(self, name, queue)
-            first = source.next_time()
+            first = next(source.arrival_times, None)
             if first is not None:
                 _Call(self.env, first, self._on_arrival, source)
 
@@ -208,13 +198,18 @@ class Simulation:
         self.next_id += 1
         stats.offered[interval] += 1
         self._admit(customer)
-        arrival = source.next_time()
+        arrival = next(source.arrival_times, None)
         if arrival is not None:
             _Call(self.env, arrival - now, self._on_arrival, source)
 
     def _admit(self, customer: Customer) -> None:
         queue = customer.queue
-        agent = self._idle_agent(queue)
+        pools = queue.pools
+        if len(pools) == 1:  # the common case, kept fast
+            idle = pools[0].idle
+            agent = idle.popleft() if idle else None
+        else:
+            agent = self._idle_agent(pools)
         if agent is not None:
             self._serve(agent, customer, 0.0)
         elif queue.capacity is not None and queue.n_waiting >= queue.capacity:
@@ -261,12 +256,8 @@ class Simulation:
 
     # -- agents -----------------------------------------------------------------------------
 
-    def _idle_agent(self, queue: ChannelQueue) -> Agent | None:
-        """The agent idle longest among the pools serving ``queue``, taken off the idle list."""
-        pools = queue.pools
-        if len(pools) == 1:
-            idle = pools[0].idle
-            return idle.popleft() if idle else None
+    def _idle_agent(self, pools: list[AgentPool]) -> Agent | None:
+        """The agent idle longest among ``pools``, taken off its idle list."""
         best = None
         for pool in pools:
             if pool.idle and (best is None or pool.idle[0].idle_since < best.idle[0].idle_since):
