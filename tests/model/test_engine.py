@@ -247,3 +247,14 @@ def test_day_level_dispersion_widens_daily_volumes() -> None:
     # Gamma-Poisson variance m + cv² m² = 1000 against Poisson's 100.
     assert 70 < poisson.values("offered").var(ddof=1) < 140
     assert 650 < gamma.values("offered").var(ddof=1) < 1500
+
+
+def test_overnight_shift_covers_both_ends_of_the_day() -> None:
+    night = {"name": "night", "start": "22:00", "end": "06:00", "agents": 2}
+    scenario = make(horizon="1 d", agent_groups__team={"channels": ["phone"], "shifts": [night]})
+    agents = simulate(scenario, replications=1).agents.query("agent_group == 'team'")
+    paid = agents.set_index("interval_start")["paid_time"]
+    assert paid.sum() == pytest.approx(2 * 8 * 3600)
+    assert paid.loc[0] == pytest.approx(2 * 1800)
+    assert paid.loc[12 * 3600] == 0
+    assert paid.loc[23.5 * 3600] == pytest.approx(2 * 1800)

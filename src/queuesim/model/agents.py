@@ -79,19 +79,25 @@ class ShiftDay:
 def roster(scenario: Scenario, group: AgentGroup, rng: np.random.Generator) -> list[ShiftDay]:
     """Every shift-day of ``group`` over the horizon, with shrinkage and absenteeism applied.
 
-    A fixed-size group is one shift covering the whole run (it never ends).
+    A fixed-size group is one shift covering the whole run (it never ends). An overnight shift
+    that began the evening before the run is on duty from the run's start to its end.
     """
     if group.size is not None:
         plan = [(0.0, math.inf, (), group.size)]
     else:
         plan = []
-        for day in range(scenario.days):
+        for day in range(-1, scenario.days):  # day -1: overnight shifts still on at 00:00
             for shift in group.shifts or ():
                 start = day * SECONDS_PER_DAY + shift.start
-                if start >= scenario.horizon:
+                end = start + shift.length
+                if end <= 0 or start >= scenario.horizon:
                     continue
-                breaks = tuple((start + offset, length) for offset, length in shift.break_offsets())
-                plan.append((start, start + shift.length, breaks, shift.agents))
+                breaks = tuple(
+                    (start + offset, length)
+                    for offset, length in shift.break_offsets()
+                    if start + offset >= 0
+                )
+                plan.append((max(start, 0.0), end, breaks, shift.agents))
     shifts = []
     for start, end, breaks, rostered in plan:
         present = math.floor(rostered * (1.0 - group.shrinkage) + 0.5)
