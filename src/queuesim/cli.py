@@ -51,7 +51,7 @@ HEADLINE_AGENT_METRICS = ("occupancy", "utilisation", "overtime", "staff_cost")
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(message, style="red", markup=False, highlight=False)
+    errors.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -169,7 +169,7 @@ def validate(
         try:
             loaded = load_scenario(path, list(set_ or []))
         except ScenarioError as error:
-            errors.print(str(error), style="red", markup=False, highlight=False)
+            errors.print(str(error), style="red", markup=False, highlight=False, soft_wrap=True)
             failed = True
         else:
             console.print(f"{path}: ok ({loaded.name})", markup=False, highlight=False)
@@ -218,11 +218,26 @@ def _seconds(value: float) -> str:
     return "∞" if math.isinf(value) else f"{value:,.2f} s"
 
 
+OPTION_OF_ARGUMENT = {
+    "arrival_rate": "--rate",
+    "service_time": "--aht",
+    "servers": "--agents",
+    "load": "--load",
+    "patience": "--patience",
+    "threshold": "--threshold",
+}
+
+
 def _run_analytic(call: Callable[[], T]) -> T:
+    """Call an analytic formula; its errors name the option the user typed, not the argument."""
     try:
         return call()
     except ValueError as error:
-        raise _fail(str(error)) from None
+        message = str(error)
+        argument = message.split(" ", 1)[0]
+        if argument in OPTION_OF_ARGUMENT:
+            message = f"{OPTION_OF_ARGUMENT[argument]}: {message.split(' ', 1)[1]}"
+        raise _fail(message) from None
 
 
 @erlang_app.command("b")

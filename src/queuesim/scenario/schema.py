@@ -24,6 +24,11 @@ ClosePolicy = Literal["wait", "serve", "close"]
 DEFAULT_CLOSE_POLICY: dict[str, ClosePolicy] = {"phone": "wait", "walk_in": "serve"}
 """What a channel does with its queue at closing when the file does not say (SEMANTICS.md)."""
 
+_UNREAD_CSV = (
+    "{field}: expected the rows of {name!r} read by load_scenario or scenario_from_dict "
+    "(Scenario.model_validate does not read CSV files), got a file name only"
+)
+
 
 class Dispersion(FrozenModel):
     """Forecast error carried as a gamma-Poisson mixture (Avramidis, Deslauriers, L'Ecuyer 2004).
@@ -65,7 +70,11 @@ class Arrivals(FrozenModel):
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> Arrivals:
+        if self.profile_csv is not None and self.profile is None:
+            raise ValueError(_UNREAD_CSV.format(field="profile_csv", name=self.profile_csv))
         given = [n for n in ("rate", "profile") if getattr(self, n) is not None]
+        if self.profile_csv is not None:
+            given[given.index("profile")] = "profile_csv"
         if len(given) != 1:
             raise ValueError(
                 "expected exactly one of 'rate', 'profile' or 'profile_csv', "
@@ -102,10 +111,10 @@ class Channel(FrozenModel):
             )
         bad = {k: v for k, v in self.mix.items() if not v > 0}
         if bad:
-            raise ValueError(f"expected positive shares in 'mix', got {bad}")
+            raise ValueError(f"mix: expected positive shares, got {bad}")
         total = sum(self.mix.values())
         if not math.isclose(total, 1.0, abs_tol=1e-6):
-            raise ValueError(f"expected the shares in 'mix' to sum to 1, got {total:g}")
+            raise ValueError(f"mix: expected shares that sum to 1, got a sum of {total:g}")
         return self
 
 
@@ -182,7 +191,11 @@ class AgentGroup(FrozenModel):
 
     @model_validator(mode="after")
     def _exactly_one_staffing(self) -> AgentGroup:
+        if self.roster_csv is not None and self.shifts is None:
+            raise ValueError(_UNREAD_CSV.format(field="roster_csv", name=self.roster_csv))
         given = [n for n in ("size", "shifts") if getattr(self, n) is not None]
+        if self.roster_csv is not None:
+            given[given.index("shifts")] = "roster_csv"
         if len(given) != 1:
             raise ValueError(
                 "expected exactly one of 'size', 'shifts' or 'roster_csv', "
@@ -199,9 +212,7 @@ class AgentGroup(FrozenModel):
 class ServiceLevel(FrozenModel):
     """Thresholds of the service-level metrics; the first is the headline ``sl_*``."""
 
-    thresholds: tuple[Duration, ...] = Field(
-        default=("20 s",), min_length=1, validate_default=True
-    )
+    thresholds: tuple[Duration, ...] = Field(default=("20 s",), min_length=1, validate_default=True)
 
 
 class Scenario(FrozenModel):
