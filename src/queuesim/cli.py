@@ -41,6 +41,7 @@ HEADLINE_CUSTOMER_METRICS = (
     "answered",
     "abandoned",
     "blocked",
+    "closed_out",
     "pending",
     "abandon_rate",
     "asa",
@@ -172,7 +173,9 @@ def validate(
             errors.print(str(error), style="red", markup=False, highlight=False, soft_wrap=True)
             failed = True
         else:
-            console.print(f"{path}: ok ({loaded.name})", markup=False, highlight=False)
+            console.print(
+                f"{path}: ok ({loaded.name})", markup=False, highlight=False, soft_wrap=True
+            )
     if failed:
         raise typer.Exit(2)
 
