@@ -18,7 +18,7 @@ from heapq import heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL
 
 from queuesim.metrics import GroupStats, SegmentStats
 from queuesim.model.agents import Agent, AgentPool, AgentState, roster
@@ -47,18 +47,20 @@ CONTACT_COLUMNS = (
 """Columns of a per-contact record (``--records``)."""
 
 
-class _Call(Event):
+class _Call:
     """An event that calls ``callback(event)`` after ``delay``; its value is ``arg``.
 
-    The hot path of the engine: it does what ``simpy.Timeout`` does, with the callback attached
-    and ``Environment.schedule`` inlined. The engine reads the clock as ``env._now`` for the
-    same reason (``env.now`` is a property around it).
+    The hot path of the engine. It is scheduled in the SimPy environment's event queue and
+    processed by ``Environment.step`` like a ``simpy.Timeout``, carrying only what ``step``
+    reads (``callbacks``, ``_ok``) in slots, with ``Environment.schedule`` inlined. The engine
+    reads the clock as ``env._now`` for the same reason (``env.now`` is a property around it).
     """
+
+    __slots__ = ("_ok", "_value", "callbacks")
 
     def __init__(
         self, env: simpy.Environment, delay: float, callback: Callable[[Any], None], arg: object
     ) -> None:
-        self.env = env
         self.callbacks = [callback]
         self._value = arg
         self._ok = True
@@ -101,6 +103,7 @@ class _Source:
         self.patience = sampler(channel.patience, stream(seed, rep, f"patience/{name}"))
         self.stats = [sim.segments[(name, t)] for t in types]
         self.factors = aht_factors(scenario, channel)
+        self.callbacks = [sim._on_arrival]
 
 
 class Simulation:
@@ -199,8 +202,10 @@ class Simulation:
         stats.offered[interval] += 1
         self._admit(customer)
         arrival = next(source.arrival_times, None)
-        if arrival is not None:
-            _Call(self.env, arrival - now, self._on_arrival, source)
+        if arrival is not None:  # the processed event object is free: schedule it again
+            env = self.env
+            event.callbacks = source.callbacks
+            heappush(env._queue, (arrival, NORMAL, next(env._eid), event))
 
     def _admit(self, customer: Customer) -> None:
         queue = customer.queue
@@ -275,7 +280,12 @@ class Simulation:
     def _on_contact_end(self, event: _Call) -> None:
         agent: Agent = event._value
         stats = agent.pool.stats
-        stats.add(stats.busy, agent.busy_since, self.env._now)
+        now = self.env._now
+        index = int(agent.busy_since // self.interval)
+        if now <= (index + 1) * self.interval and index < stats.n_intervals:  # the common case
+            stats.busy[index] += now - agent.busy_since
+        else:
+            stats.add(stats.busy, agent.busy_since, now)
         if agent.break_due:
             self._start_break(agent)
         else:
@@ -289,9 +299,19 @@ class Simulation:
         """
         now = self.env._now
         past_end = now >= agent.shift_end
+        queues = agent.pool.queues
+        if len(queues) == 1 and not past_end:  # the common case, kept fast
+            customer = queues[0].head()
+            if customer is not None:
+                self._serve(agent, queues[0].pop(), now - customer.arrival)
+            else:
+                agent.state = IDLE
+                agent.idle_since = now
+                agent.pool.idle.append(agent)
+            return
         best: ChannelQueue | None = None
         best_arrival = math.inf
-        for queue in agent.pool.queues:
+        for queue in queues:
             if past_end and (queue.close_policy != "serve" or queue.is_open(now)):
                 continue
             head = queue.head()

@@ -6,8 +6,9 @@ out Python floats costs a fraction of that, so every sampler draws ``BLOCK`` val
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -25,22 +26,27 @@ BLOCK = 4096
 DurationSpec = Exponential | Lognormal | Gamma | Deterministic | Empirical | NoPatience
 
 
-def _blocks(rng: np.random.Generator, spec: DurationSpec) -> Iterator[float]:
-    values = np.asarray(spec.values) if isinstance(spec, Empirical) else None
-    while True:
-        match spec:
-            case Exponential():
-                block = rng.exponential(spec.mean, BLOCK)
-            case Lognormal():
-                block = rng.lognormal(spec.mu, spec.sigma, BLOCK)
-            case Gamma():
-                shape = 1.0 / spec.cv**2
-                block = rng.gamma(shape, spec.mean / shape, BLOCK)
-            case Empirical():
-                block = rng.choice(values, BLOCK)
-            case _:
-                raise TypeError(f"no block sampler for {type(spec).__name__}")
-        yield from block.tolist()
+def _in_blocks(draw: Callable[[int], np.ndarray]) -> Iterator[float]:
+    """Endless floats from ``draw(BLOCK)`` called again whenever a block runs out.
+
+    Built from C-level iterators only, so handing out one value costs a single ``next``.
+    """
+    blocks = map(draw, itertools.repeat(BLOCK))
+    return itertools.chain.from_iterable(map(np.ndarray.tolist, blocks))
+
+
+def _draw(spec: DurationSpec, rng: np.random.Generator) -> Callable[[int], np.ndarray]:
+    match spec:
+        case Exponential():
+            return functools.partial(rng.exponential, spec.mean)
+        case Lognormal():
+            return functools.partial(rng.lognormal, spec.mu, spec.sigma)
+        case Gamma():
+            shape = 1.0 / spec.cv**2
+            return functools.partial(rng.gamma, shape, spec.mean / shape)
+        case Empirical():
+            return functools.partial(rng.choice, np.asarray(spec.values))
+    raise TypeError(f"no random sampler for {type(spec).__name__}")
 
 
 def sampler(spec: DurationSpec, rng: np.random.Generator) -> Iterator[float]:
@@ -52,18 +58,17 @@ def sampler(spec: DurationSpec, rng: np.random.Generator) -> Iterator[float]:
         return itertools.repeat(spec.value)
     if isinstance(spec, NoPatience):
         return itertools.repeat(float("inf"))
-    return _blocks(rng, spec)
+    return _in_blocks(_draw(spec, rng))
 
 
 def choices(weights: list[float], rng: np.random.Generator) -> Iterator[int]:
     """An endless iterator of indices drawn with the given probabilities."""
-    cumulative = np.cumsum(weights) / sum(weights)
-    cumulative[-1] = 1.0
     if len(weights) == 1:
         return itertools.repeat(0)
+    cumulative = np.cumsum(weights) / sum(weights)
+    cumulative[-1] = 1.0
 
-    def _draw() -> Iterator[int]:
-        while True:
-            yield from np.searchsorted(cumulative, rng.random(BLOCK), side="right").tolist()
+    def draw(size: int) -> np.ndarray:
+        return np.searchsorted(cumulative, rng.random(size), side="right")
 
-    return _draw()
+    return _in_blocks(draw)
