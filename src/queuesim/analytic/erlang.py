@@ -256,10 +256,10 @@ class ErlangAResult:
         asa: mean wait of answered customers.
         mean_wait: mean time in queue over ALL arrivals, abandoners counting their time to
             abandon and customers served at once counting 0: the E[W] of P(abandon) = θ·E[W].
-            Equals ``mean_queue / arrival_rate`` (Little's law).
+            Equals ``mean_queue / arrival_rate`` (Little's law). This is what the simulator
+            reports as ``mean_wait`` (docs/metrics.md).
         mean_wait_queued: mean time in queue of the customers who wait > 0 (abandoners
-            included), ``mean_wait / p_wait``; this is the simulator's ``mean_wait`` convention
-            ("mean time in queue of all who queued").
+            included), ``mean_wait / p_wait``.
         mean_queue: mean number of customers waiting, E[(N − n)^+].
         service_level: share of ALL arrivals answered within ``threshold`` (wait <= t; abandoners
             are misses). ``nan`` if no threshold was given.
