@@ -186,7 +186,7 @@ def test_breaks_are_taken_in_full_after_the_current_contact() -> None:
     )
     result = simulate(scenario, records=True)
     agents = result.agents.query("agent_group == 'team'")
-    assert agents.groupby("replication")["break_time"].sum().eq(1800).all()
+    assert np.allclose(agents.groupby("replication")["break_time"].sum(), 1800)
     for _, contacts in result.contacts.groupby("replication"):
         served = _service_starts(contacts).sort_values("start")
         running_at_break = served[(served.start < 3600) & (served.end > 3600)]
@@ -258,3 +258,25 @@ def test_overnight_shift_covers_both_ends_of_the_day() -> None:
     assert paid.loc[0] == pytest.approx(2 * 1800)
     assert paid.loc[12 * 3600] == 0
     assert paid.loc[23.5 * 3600] == pytest.approx(2 * 1800)
+
+
+def test_adding_a_channel_leaves_the_other_channels_customers_unchanged() -> None:
+    alone = simulate(make(), records=True).contacts
+    second = {
+        "kind": "phone",
+        "arrivals": {"rate": "30/h"},
+        "mix": {"sales": 1.0},
+    }
+    both = simulate(
+        make(
+            channels__second=second,
+            agent_groups__backup={"size": 2, "channels": ["second"]},
+        ),
+        records=True,
+    ).contacts
+    columns = ["replication", "arrival", "contact_type", "handle_time", "patience", "wait"]
+    pd.testing.assert_frame_equal(
+        alone[columns].reset_index(drop=True),
+        both.loc[both.channel == "phone", columns].reset_index(drop=True),
+    )
+    assert (both.channel == "second").sum() > 0

@@ -97,9 +97,15 @@ class _Source:
         types = list(channel.mix)
         self.types = types
         self.mix = choices([channel.mix[t] for t in types], stream(seed, rep, f"mix/{name}"))
-        specs = {t: scenario.contact_types[t] for t in types}
-        self.handle = [sampler(specs[t].handle_time, sim.service_streams[t]) for t in types]
-        self.acw = [sampler(specs[t].after_contact_work, sim.acw_streams[t]) for t in types]
+        specs = [scenario.contact_types[t] for t in types]
+        self.handle = [
+            sampler(spec.handle_time, stream(seed, rep, f"service/{name}/{t}"))
+            for spec, t in zip(specs, types, strict=True)
+        ]
+        self.acw = [
+            sampler(spec.after_contact_work, stream(seed, rep, f"acw/{name}/{t}"))
+            for spec, t in zip(specs, types, strict=True)
+        ]
         self.patience = sampler(channel.patience, stream(seed, rep, f"patience/{name}"))
         self.stats = [sim.segments[(name, t)] for t in types]
         self.factors = aht_factors(scenario, channel)
@@ -109,9 +115,10 @@ class _Source:
 class Simulation:
     """One replication of a scenario under one seed.
 
-    Streams follow SEMANTICS.md: ``arrivals/<channel>``, ``forecast/<channel>``,
-    ``mix/<channel>``, ``patience/<channel>``, ``service/<contact type>``,
-    ``acw/<contact type>`` and ``shrinkage/<agent group>``.
+    Streams (SEMANTICS.md): ``arrivals/<channel>``, ``forecast/<channel>``, ``mix/<channel>``,
+    ``patience/<channel>``, ``service/<channel>/<contact type>``,
+    ``acw/<channel>/<contact type>`` and ``shrinkage/<agent group>``: one per purpose and
+    place, so that adding a channel changes the customers of no other channel.
     """
 
     def __init__(
@@ -142,9 +149,6 @@ class Simulation:
                 pool.queues.append(self.queues[channel_name])
                 self.queues[channel_name].pools.append(pool)
             self.pools[name] = pool
-        types = scenario.contact_types
-        self.service_streams = {t: stream(seed, replication, f"service/{t}") for t in types}
-        self.acw_streams = {t: stream(seed, replication, f"acw/{t}") for t in types}
         self.agents: list[Agent] = []
         self.next_id = 0
 
