@@ -182,6 +182,18 @@ def summarise(run_metrics: pd.DataFrame, by: list[str] | None = None) -> pd.Data
     return pd.DataFrame(rows, columns=[*groups, "mean", "ci_low", "ci_high", "n_reps"])
 
 
+def _select(
+    table: pd.DataFrame, metric: str, channel: str, contact_type: str, agent_group: str
+) -> pd.DataFrame:
+    """The rows of one KPI for one channel / contact type / agent group."""
+    return table[
+        (table.metric == metric)
+        & (table.channel == channel)
+        & (table.contact_type == contact_type)
+        & (table.agent_group == agent_group)
+    ]
+
+
 @dataclass(frozen=True)
 class SimulationResult:
     """Everything a simulation produced, as tidy pandas tables (module docstring)."""
@@ -202,13 +214,7 @@ class SimulationResult:
         agent_group: str = ALL,
     ) -> pd.Series:
         """The summary row (``mean``, ``ci_low``, ``ci_high``, ``n_reps``) of one KPI."""
-        s = self.summary
-        row = s[
-            (s.metric == metric)
-            & (s.channel == channel)
-            & (s.contact_type == contact_type)
-            & (s.agent_group == agent_group)
-        ]
+        row = _select(self.summary, metric, channel, contact_type, agent_group)
         if len(row) != 1:
             raise KeyError(
                 f"no summary row for metric={metric!r}, channel={channel!r}, "
@@ -224,13 +230,7 @@ class SimulationResult:
         agent_group: str = ALL,
     ) -> np.ndarray:
         """One KPI's whole-run value in each replication, in replication order."""
-        m = self.run_metrics
-        rows = m[
-            (m.metric == metric)
-            & (m.channel == channel)
-            & (m.contact_type == contact_type)
-            & (m.agent_group == agent_group)
-        ]
+        rows = _select(self.run_metrics, metric, channel, contact_type, agent_group)
         return rows.sort_values("replication")["value"].to_numpy()
 
     def write(self, directory: Path, format: Literal["csv", "parquet"] = "csv") -> list[Path]:

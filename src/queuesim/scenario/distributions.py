@@ -30,12 +30,25 @@ class Exponential(FrozenModel):
         return self.mean**2
 
 
-class Lognormal(FrozenModel):
-    """Lognormal durations given by their mean and coefficient of variation (std / mean)."""
+class _MeanAndCv(FrozenModel):
+    """A distribution given by its mean and coefficient of variation (std / mean)."""
 
-    dist: Literal["lognormal"]
     mean: PositiveDuration
     cv: PositiveFloat
+
+    @property
+    def expected(self) -> float:
+        return self.mean
+
+    @property
+    def variance(self) -> float:
+        return (self.cv * self.mean) ** 2
+
+
+class Lognormal(_MeanAndCv):
+    """Lognormal durations given by their mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
 
     @property
     def sigma(self) -> float:
@@ -47,29 +60,11 @@ class Lognormal(FrozenModel):
         """Mean of the underlying normal."""
         return math.log(self.mean) - self.sigma**2 / 2
 
-    @property
-    def expected(self) -> float:
-        return self.mean
 
-    @property
-    def variance(self) -> float:
-        return (self.cv * self.mean) ** 2
-
-
-class Gamma(FrozenModel):
+class Gamma(_MeanAndCv):
     """Gamma durations given by their mean and coefficient of variation (shape = 1 / cv²)."""
 
     dist: Literal["gamma"]
-    mean: PositiveDuration
-    cv: PositiveFloat
-
-    @property
-    def expected(self) -> float:
-        return self.mean
-
-    @property
-    def variance(self) -> float:
-        return (self.cv * self.mean) ** 2
 
 
 class Deterministic(FrozenModel):
