@@ -102,7 +102,7 @@ def test_seed_and_set_reach_the_simulation(tmp_path: Path) -> None:
         (["run", "missing.yaml"], "missing.yaml: expected an existing scenario file"),
         (["run", PHONE, "--set", "agent_groups.team.size=many"], "--set: agent_groups.team.size"),
         (["run", PHONE, "--set", "agent_groups.team.sise=3"], "did you mean 'size'?"),
-        (["run", PHONE, "--format", "xlsx"], "--format: expected 'csv' or 'parquet'"),
+        (["run", PHONE, "--format", "xlsx"], "'xlsx' is not one of"),
         (["run", PHONE, "-n", "0"], "--replications: expected a positive integer, got 0"),
         (["erlang", "c", "--rate", "10", "--aht", "4 min", "--agents", "4"], "--rate: expected"),
         (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
@@ -33,6 +34,15 @@ erlang_app = typer.Typer(
 app.add_typer(erlang_app, name="erlang")
 
 T = TypeVar("T")
+
+
+class TableFormat(StrEnum):
+    """File formats of the result tables."""
+
+    csv = "csv"
+    parquet = "parquet"
+
+
 console = Console()
 errors = Console(stderr=True)
 
@@ -117,12 +127,10 @@ def run(
     ] = None,
     records: Annotated[bool, typer.Option(help="Also keep one row per contact.")] = False,
     format: Annotated[
-        str, typer.Option("--format", help="File format of the tables: csv or parquet.")
-    ] = "csv",
+        TableFormat, typer.Option("--format", help="File format of the tables.")
+    ] = TableFormat.csv,
 ) -> None:
     """Simulate a scenario and print its key figures with 95% confidence intervals."""
-    if format not in ("csv", "parquet"):
-        raise _fail(f"--format: expected 'csv' or 'parquet', got {format!r}")
     if replications is not None and replications < 1:
         raise _fail(f"--replications: expected a positive integer, got {replications}")
     if seed is not None and seed < 0:
@@ -152,7 +160,7 @@ def run(
         )
     console.print(_summary_table(result))
     if out is not None:
-        written = result.write(out, format)  # type: ignore[arg-type]
+        written = result.write(out, format.value)
         console.print(f"Wrote {', '.join(str(p) for p in written)}")
 
 

@@ -162,13 +162,13 @@ def contacts_table(scenario: Scenario, outputs: Iterable[ReplicationOutput]) -> 
     )
 
 
-def summarise(run_metrics: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+def summarise(run_metrics: pd.DataFrame) -> pd.DataFrame:
     """Mean of each KPI over replications with a 95% Student-t confidence interval.
 
     Replications where a KPI is undefined (NaN, e.g. no customer answered) are left out;
     ``n_reps`` says how many remain. With one replication the bounds are NaN.
     """
-    groups = (by or []) + KEYS + ["metric", "unit"]
+    groups = [*KEYS, "metric", "unit"]
     rows = []
     for key, values in run_metrics.groupby(groups, sort=False)["value"]:
         defined = values.dropna().to_numpy()
