@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from queuesim.experiment.runner import simulate
 from queuesim.results import SimulationResult
@@ -280,3 +281,24 @@ def test_adding_a_channel_leaves_the_other_channels_customers_unchanged() -> Non
         both.loc[both.channel == "phone", columns].reset_index(drop=True),
     )
     assert (both.channel == "second").sum() > 0
+
+
+def test_arrivals_only_while_open_and_uniform_within_each_interval() -> None:
+    scenario = make(
+        horizon="2 d",
+        channels__phone__open="08:10",
+        channels__phone__close="09:00",
+        channels__phone__arrivals={"rate": "120/h"},
+        replications=20,
+    )
+    arrivals = simulate(scenario, records=True).contacts["arrival"].to_numpy()
+    time_of_day = arrivals % 86400
+    assert time_of_day.min() >= 8 * 3600 + 600
+    assert time_of_day.max() < 9 * 3600
+    # Piecewise-constant rate: 20 min open in the 08:00 interval, 30 min in the 08:30 one.
+    first = time_of_day < 8.5 * 3600
+    share = first.mean()
+    se = np.sqrt(0.4 * 0.6 / len(time_of_day))
+    assert abs(share - 0.4) <= 4 * se
+    offsets = np.where(first, (time_of_day - 29400) / 1200, (time_of_day - 30600) / 1800)
+    assert stats.kstest(offsets, "uniform").pvalue > 0.001
