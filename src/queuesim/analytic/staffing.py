@@ -13,12 +13,14 @@ References:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from queuesim.analytic.erlang import (
+    ErlangAResult,
+    ErlangCResult,
     _as_real,
     _nonnegative_finite,
     _positive_finite,
+    _threshold,
     erlang_a,
     erlang_c,
 )
@@ -124,11 +126,7 @@ def min_agents(
             "abandon_rate or max_occupancy"
         )
     sl_target = None if service_level is None else _open_unit("service_level", service_level)
-    t: float | None = None
-    if threshold is not None:
-        t = _as_real("threshold", threshold)
-        if t < 0:
-            raise ValueError(f"threshold must be >= 0, got {threshold!r}")
+    t = _threshold(threshold)
     if sl_target is not None and t is None:
         raise ValueError("service_level needs a threshold (the answer time it refers to)")
     if sl_target is None and t is not None:
@@ -160,37 +158,28 @@ def min_agents(
     def ok_at_least(value: float, target: float) -> bool:
         return value >= target * (1.0 - _TOL)
 
-    feasible: Callable[[int], bool]
-    if pat is None:
-
-        def feasible(n: int) -> bool:
+    def feasible(n: int) -> bool:
+        """Whether ``n`` agents meet every target (Erlang C without patience, else A)."""
+        r: ErlangCResult | ErlangAResult
+        if pat is None:
             r = erlang_c(lam, s, n, threshold=t)
             if not r.stable:
                 return False
-            if sl_target is not None and not ok_at_least(r.service_level, sl_target):
+        else:
+            r = erlang_a(lam, s, n, pat, threshold=t)
+            if ab_target is not None and not ok_at_most(r.p_abandon, ab_target):
                 return False
-            if asa_target is not None and not ok_at_most(r.asa, asa_target):
-                return False
-            return occ_target is None or ok_at_most(r.occupancy, occ_target)
+        if sl_target is not None and not ok_at_least(r.service_level, sl_target):
+            return False
+        if asa_target is not None and not ok_at_most(r.asa, asa_target):
+            return False
+        return occ_target is None or ok_at_most(r.occupancy, occ_target)
 
+    lo = 1
+    if pat is None:
         lo = math.floor(load) + 1
         if occ_target is not None:
             lo = max(lo, math.ceil(load / occ_target * (1.0 - _TOL)))
-    else:
-        patience_value = pat
-
-        def feasible(n: int) -> bool:
-            r = erlang_a(lam, s, n, patience_value, threshold=t)
-            if sl_target is not None and not ok_at_least(r.service_level, sl_target):
-                return False
-            if asa_target is not None and not ok_at_most(r.asa, asa_target):
-                return False
-            if ab_target is not None and not ok_at_most(r.p_abandon, ab_target):
-                return False
-            return occ_target is None or ok_at_most(r.occupancy, occ_target)
-
-        lo = 1
-    lo = max(lo, 1)
 
     # Exponential search for a feasible upper bound, starting near square-root staffing.
     hi = max(lo, sqrt_staffing(load, 1.0))
