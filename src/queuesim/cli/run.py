@@ -1,0 +1,134 @@
+"""``queuesim run``, ``validate`` and ``schema``: one scenario at a time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from queuesim.cli.common import (
+    TableFormat,
+    console,
+    errors,
+    fail,
+    format_summary_row,
+    progress_bar,
+)
+from queuesim.experiment.runner import simulate
+from queuesim.results import ALL, SimulationResult
+from queuesim.scenario import ScenarioError, load_scenario, scenario_json_schema
+
+HEADLINE_CUSTOMER_METRICS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "closed_out",
+    "pending",
+    "abandon_rate",
+    "asa",
+    "wait_p90",
+    "sl_all",
+)
+HEADLINE_AGENT_METRICS = ("occupancy", "utilisation", "overtime", "staff_cost")
+
+
+def _summary_table(result: SimulationResult) -> Table:
+    summary = result.summary
+    thresholds = result.scenario.service_level.thresholds
+    table = Table(
+        title=f"{result.scenario.name} — mean [95% CI] over {int(summary.n_reps.max())} "
+        f"replications (service level within {thresholds[0]:g} s)",
+        title_justify="left",
+    )
+    table.add_column("metric")
+    channels = [*result.scenario.channels, ALL] if len(result.scenario.channels) > 1 else [ALL]
+    for channel in channels:
+        table.add_column(channel if channel != ALL else "all channels", justify="right")
+    for metric in HEADLINE_CUSTOMER_METRICS:
+        cells = [format_summary_row(result.kpi(metric, channel=channel)) for channel in channels]
+        table.add_row(metric, *cells)
+    groups = (
+        [*result.scenario.agent_groups, ALL] if len(result.scenario.agent_groups) > 1 else [ALL]
+    )
+    for group in groups:
+        label = "all agents" if group == ALL else f"agents: {group}"
+        for metric in HEADLINE_AGENT_METRICS:
+            cell = format_summary_row(result.kpi(metric, agent_group=group))
+            table.add_row(f"{metric} ({label})", cell, *[""] * (len(channels) - 1))
+    return table
+
+
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", help="Override the scenario's count.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a field: dotted.path=VALUE (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the result tables to this folder.")
+    ] = None,
+    records: Annotated[bool, typer.Option(help="Also keep one row per contact.")] = False,
+    format: Annotated[
+        TableFormat, typer.Option("--format", help="File format of the tables.")
+    ] = TableFormat.csv,
+) -> None:
+    """Simulate a scenario and print its key figures with 95% confidence intervals."""
+    if replications is not None and replications < 1:
+        raise fail(f"--replications: expected a positive integer, got {replications}")
+    if seed is not None and seed < 0:
+        raise fail(f"--seed: expected a non-negative integer, got {seed}")
+    overrides = list(set_ or [])
+    try:
+        loaded = load_scenario(scenario, overrides)
+    except ScenarioError as error:
+        raise fail(str(error)) from None
+    total = loaded.replications if replications is None else replications
+    with progress_bar("replications", total) as progress:
+        result = simulate(
+            loaded,
+            replications,
+            seed,
+            records=records,
+            overrides=dict(item.split("=", 1) for item in overrides),
+            progress=progress,
+        )
+    console.print(_summary_table(result))
+    if out is not None:
+        written = result.write(out, format.value)
+        console.print(f"Wrote {', '.join(str(p) for p in written)}")
+
+
+def validate(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a field: dotted.path=VALUE (repeatable)."),
+    ] = None,
+) -> None:
+    """Check scenario files without running them; exit 2 if any is invalid."""
+    failed = False
+    for path in scenarios:
+        try:
+            loaded = load_scenario(path, list(set_ or []))
+        except ScenarioError as error:
+            errors.print(str(error), style="red", markup=False, highlight=False, soft_wrap=True)
+            failed = True
+        else:
+            console.print(
+                f"{path}: ok ({loaded.name})", markup=False, highlight=False, soft_wrap=True
+            )
+    if failed:
+        raise typer.Exit(2)
+
+
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
+    typer.echo(json.dumps(scenario_json_schema(), indent=2))
