@@ -14,7 +14,6 @@ Statistics before the warm-up are left out of every table.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,27 +252,3 @@ class SimulationResult:
                 table.to_parquet(path, index=False)
             written.append(path)
         return written
-
-
-def runs_table(
-    outputs: Iterable[ReplicationOutput],
-    seed: int,
-    scenario_hash: str,
-    version: str,
-    overrides: dict[str, object],
-) -> pd.DataFrame:
-    """One row per replication: what is needed to reproduce it."""
-    return pd.DataFrame(
-        [
-            {
-                "replication": o.replication,
-                "seed": seed,
-                "scenario_hash": scenario_hash,
-                "queuesim_version": version,
-                "overrides": json.dumps(overrides, sort_keys=True),
-                "end_time": o.end_time,
-                "wall_seconds": o.wall_seconds,
-            }
-            for o in outputs
-        ]
-    )

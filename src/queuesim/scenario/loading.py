@@ -13,13 +13,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from queuesim.scenario.errors import Loc, Problem, ScenarioError, kind_of, problems_from_validation
+from queuesim.scenario.errors import (
+    Loc,
+    Problem,
+    ScenarioError,
+    kind_of,
+    problems_from_validation,
+    suggest,
+)
 from queuesim.scenario.overrides import SOURCE as OVERRIDE_SOURCE
 from queuesim.scenario.overrides import Overrides, apply_overrides_with_locations
 from queuesim.scenario.schema import Scenario
@@ -38,11 +46,14 @@ _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """Builds the node tree (no Python objects) to find duplicate keys; libyaml's when present."""
 
 
-def load_scenario(path: str | Path, overrides: Overrides = ()) -> Scenario:
+def load_scenario(
+    path: str | Path, overrides: Overrides = (), variant: str | None = None
+) -> Scenario:
     """Read, override and validate the scenario file at ``path``.
 
     ``overrides`` are ``"dotted.path=VALUE"`` strings (as given to ``--set``) or a mapping of
-    dotted path to value. CSV files named in the scenario are read relative to its folder.
+    dotted path to value. ``variant`` names one of the file's ``variants``, applied before
+    ``overrides``. CSV files named in the scenario are read relative to its folder.
     Raises :class:`ScenarioError` listing every problem found, one per line.
     """
     source = str(path)
@@ -74,7 +85,9 @@ def load_scenario(path: str | Path, overrides: Overrides = ()) -> Scenario:
             (),
             "expected a mapping of scenario fields (version: 1, name: ...), got an empty file",
         )
-    return scenario_from_dict(data, source=source, base_dir=file.parent, overrides=overrides)
+    return scenario_from_dict(
+        data, source=source, base_dir=file.parent, overrides=overrides, variant=variant
+    )
 
 
 def _yaml_error(source: str, error: yaml.YAMLError) -> ScenarioError:
@@ -131,12 +144,13 @@ def scenario_from_dict(
     source: str = "<dict>",
     base_dir: str | Path | None = None,
     overrides: Overrides = (),
+    variant: str | None = None,
 ) -> Scenario:
     """Validate parsed scenario ``data`` (as from YAML) into a :class:`Scenario`.
 
     ``source`` names the data in errors; CSV files are read relative to ``base_dir`` (the
-    working directory when None); ``overrides`` as for :func:`load_scenario`. ``data`` is not
-    modified. Raises :class:`ScenarioError`.
+    working directory when None); ``overrides`` and ``variant`` as for :func:`load_scenario`.
+    ``data`` is not modified. Raises :class:`ScenarioError`.
     """
     if data is None:
         raise ScenarioError.single(
@@ -149,11 +163,17 @@ def scenario_from_dict(
             f"expected a mapping of scenario fields (version: 1, name: ...), got {kind_of(data)}",
         )
     _check_version(source, data)
+    variant_source, variant_locs = source, []
+    if variant is not None:
+        variant_source = f"{source}: variants.{variant}"
+        data, variant_locs = _apply_variant(data, variant, source, variant_source)
     data, override_locs = apply_overrides_with_locations(data, overrides)
 
     def source_of(loc: Loc) -> str:
         if any(loc[: len(set_loc)] == set_loc for set_loc in override_locs):
             return OVERRIDE_SOURCE
+        if any(loc[: len(set_loc)] == set_loc for set_loc in variant_locs):
+            return variant_source
         return source
 
     folder = Path(base_dir) if base_dir is not None else Path()
@@ -165,6 +185,35 @@ def scenario_from_dict(
     except ValidationError as error:
         raise ScenarioError(
             problems_from_validation(error, Scenario, lambda loc: _locate(loc, tables, source_of))
+        ) from None
+
+
+def _apply_variant(
+    data: Mapping[str, Any], name: str, source: str, variant_source: str
+) -> tuple[dict[str, Any], list[Loc]]:
+    """``data`` with the overrides of its variant ``name``; errors name the variant."""
+    variants = data.get("variants") or {}
+    if not isinstance(variants, Mapping) or not all(
+        isinstance(overrides, Mapping) for overrides in variants.values()
+    ):
+        raise ScenarioError.single(
+            source,
+            ("variants",),
+            f"expected a mapping of variant names to mappings of dotted paths, got "
+            f"{kind_of(variants)}",
+        )
+    if name not in variants:
+        names = ", ".join(map(str, variants)) or "(none)"
+        message = f"expected the name of a variant ({names}), got {name!r}"
+        close = suggest(name, [str(key) for key in variants])
+        if close is not None:
+            message += f"; did you mean {close!r}?"
+        raise ScenarioError.single(source, ("variants",), message)
+    try:
+        return apply_overrides_with_locations(data, variants[name])
+    except ScenarioError as error:
+        raise ScenarioError(
+            [replace(problem, source=variant_source) for problem in error.problems]
         ) from None
 
 
@@ -311,10 +360,12 @@ def scenario_json_schema() -> dict[str, Any]:
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 (hex) of the validated scenario's canonical JSON.
 
-    Canonical: ``scenario.model_dump(mode="json")`` with sorted keys and compact separators.
+    Canonical: ``scenario.model_dump(mode="json")`` with sorted keys and compact separators,
+    without ``variants`` (they do not change what is simulated).
     CSV contents enter through the profile and shift values read from them.
     """
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    content = scenario.model_dump(mode="json", exclude={"variants"})
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
