@@ -55,6 +55,11 @@ def _split(item: object) -> tuple[str, object]:
     return path.strip(), parse_value(value)
 
 
+def parse_assignments(items: Sequence[str]) -> dict[str, object]:
+    """``["a.b=1", "c=4 min"]`` as given to ``--set`` → ``{"a.b": 1, "c": "4 min"}``."""
+    return dict(_split(item) for item in items)
+
+
 def _parse_path(path: object) -> list[str]:
     if not isinstance(path, str) or not path.strip():
         raise ScenarioError.single(
@@ -169,4 +174,11 @@ def apply_overrides(data: Mapping[str, Any], overrides: Overrides) -> dict[str, 
     return apply_overrides_with_locations(data, overrides)[0]
 
 
-__all__ = ["SOURCE", "Overrides", "apply_overrides", "apply_overrides_with_locations"]
+__all__ = [
+    "SOURCE",
+    "Overrides",
+    "apply_overrides",
+    "apply_overrides_with_locations",
+    "parse_assignments",
+    "parse_value",
+]

@@ -1,0 +1,5 @@
+"""``python -m queuesim``: the command line."""
+
+from queuesim.cli import app
+
+app()
