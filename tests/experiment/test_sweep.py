@@ -48,7 +48,9 @@ def test_a_failing_point_is_recorded_and_the_rest_complete(small_scenario, tmp_p
     result = sweep(small_scenario, points, replications=2, out=tmp_path / "out")
     failed = result.failures
     assert set(failed.point) == {1}
-    assert failed.error.str.contains("agent_groups.agents.size: expected a value of at least 0").all()
+    assert failed.error.str.contains(
+        "agent_groups.agents.size: expected a value of at least 0"
+    ).all()
     assert (result.runs[result.runs.point != 1].status == "ok").all()
     assert set(result.summary.point) == {0, 2}
 
