@@ -224,6 +224,12 @@ def sweep(
             )
         except (ScenarioError, StoreMismatchError, ValueError) as error:
             raise fail(str(error)) from None
+        except KeyboardInterrupt:
+            raise fail(
+                f"interrupted: every finished point is stored in {out}; run the same command "
+                "again to resume",
+                code=130,
+            ) from None
     runs = result.runs
     written = _write(runs, out, "runs"), _write(result.summary, out, "summary")
     failed = result.failures["point"].nunique() if not runs.empty else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from enum import StrEnum
@@ -79,6 +80,11 @@ class SerialExecutor(_Closing):
             yield fn(task)
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the pool cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class ProcessExecutor(_Closing):
     """A pool of local worker processes (``spawn``ed, so safe beside threads and on any OS)."""
 
@@ -87,7 +93,9 @@ class ProcessExecutor(_Closing):
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_interrupts,
         )
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:

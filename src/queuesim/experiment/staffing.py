@@ -272,11 +272,10 @@ def search_requirement(
     """
     analytic = analytic_requirement(scenario, group, targets)
     horizon = per == "horizon"
-    observed = np.zeros(len(analytic), dtype=bool)
     iterations = 0
 
     def run(agents: np.ndarray | int) -> tuple[pd.DataFrame, np.ndarray]:
-        nonlocal iterations, observed
+        nonlocal iterations
         iterations += 1
         if iterations > max_iterations:
             raise RuntimeError(
@@ -285,7 +284,6 @@ def search_requirement(
         figures, met, _ = evaluate(
             scenario, group, agents, targets, replications, seed, executor, whole_run=horizon
         )
-        observed = figures["offered"].to_numpy() > 0
         return figures, met
 
     if horizon:
@@ -298,7 +296,7 @@ def search_requirement(
             lower_figures, lower_met = run(size - 1)
             if not lower_met.all():
                 break
-            size, figures = size - 1, lower_figures
+            size, figures, met = size - 1, lower_figures, lower_met
         agents = np.full(len(analytic), size)
     else:
         agents = analytic.copy()
@@ -306,11 +304,11 @@ def search_requirement(
         while not met.all():
             agents = agents + ~met
             figures, met = run(agents)
-        candidates = observed & (agents > 0)
+        candidates = (figures["offered"].to_numpy() > 0) & (agents > 0)
         while candidates.any():
             trial_figures, trial_met = run(agents - candidates)
             if trial_met.all():
-                agents, figures = agents - candidates, trial_figures
+                agents, figures, met = agents - candidates, trial_figures, trial_met
                 candidates &= agents > 0
             elif (candidates & ~trial_met).any():
                 candidates &= trial_met
@@ -323,7 +321,7 @@ def search_requirement(
         time=[format_time_of_day(i * scenario.interval) for i in range(len(analytic))],
         analytic=analytic,
         agents=agents,
-        met=targets.met(figures),
+        met=met,
     )
     columns = ["time", "analytic", "agents", "offered", "sl_all", "asa", "abandon_rate", "met"]
     return table[columns], iterations
@@ -487,31 +485,23 @@ def staff(
             )
         patterns = patterns_from_shifts(current.shifts)
     table = roster(requirement["agents"].to_numpy(), patterns, current, scenario.interval)
-    by_name = {p.name: p for p in patterns}
-    shifts = tuple(by_name[row.shift].shift(int(row.agents)) for row in table.itertuples())
+    by_name = {pattern.name: pattern for pattern in patterns}
+    chosen = [
+        (by_name[name], int(agents))
+        for name, agents in zip(table["shift"], table["agents"], strict=True)
+    ]
+    shifts = tuple(pattern.shift(agents) for pattern, agents in chosen)
+    staffed = current.model_copy(update={"size": None, "shifts": shifts, "roster_csv": None})
     rostered = scenario.model_copy(
-        update={
-            "agent_groups": {
-                **scenario.agent_groups,
-                group: current.model_copy(
-                    update={"size": None, "shifts": shifts, "roster_csv": None}
-                ),
-            }
-        }
+        update={"agent_groups": {**scenario.agent_groups, group: staffed}}
     )
     validation_seed = (scenario.seed if seed is None else seed) + VALIDATION_SEED_OFFSET
     figures, met, result = evaluate(
         rostered, group, None, targets, replications, validation_seed, executor
     )
-    on_duty = np.array([p.covers(scenario.interval) for p in patterns]).T @ np.array(
-        [
-            math.floor(
-                int(dict(zip(table["shift"], table["agents"], strict=True)).get(p.name, 0))
-                * (1 - current.shrinkage)
-                + 0.5
-            )
-            for p in patterns
-        ]
+    on_duty = sum(
+        pattern.covers(scenario.interval) * math.floor(agents * (1 - current.shrinkage) + 0.5)
+        for pattern, agents in chosen
     )
     validation = figures.assign(
         time=requirement["time"], required=requirement["agents"], rostered=on_duty, met=met
