@@ -4,7 +4,8 @@ A design point is a mapping of dotted paths (as for ``--set``) to values. Points
 full factorial over ``--factor PATH=v1,v2,...``, from an explicit table (CSV, one column per
 path), or from a Latin hypercube or scrambled Sobol sample over ``--range PATH=LOW:HIGH``
 (``scipy.stats.qmc``). Ranged values keep their unit: ``channels.phone.arrivals.rate=80/h:120/h``
-samples the number and writes ``"97.3/h"``; bounds written as integers sample integers.
+samples the number and writes ``"97.3/h"``; bare integer bounds (``40:60``, a count such as an
+agent group's size) sample integers.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ class DesignError(ValueError):
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number written with an optional unit suffix, e.g. ``4 min``, ``120/h`` or ``42``."""
+    """A number written with an optional unit suffix, e.g. ``4 min``, ``120/h`` or ``42``.
+
+    A bare integer (``42``) is a count and stays an integer when scaled or sampled; a number
+    with a unit is a measure and may take any value.
+    """
 
     number: float
     unit: str = ""
@@ -58,7 +63,7 @@ class Quantity:
                 f"got {text!r}"
             )
         number, separator, unit = match.groups()
-        integer = re.fullmatch(r"[-+]?[0-9]+", number) is not None
+        integer = not unit and re.fullmatch(r"[-+]?[0-9]+", number) is not None
         return cls(float(number), unit, separator, integer)
 
     def with_number(self, number: float) -> object:

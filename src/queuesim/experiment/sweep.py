@@ -115,7 +115,7 @@ def sweep(
     scenario: ScenarioSource,
     points: Sequence[DesignPoint],
     *,
-    out: Path | None = None,
+    out: str | Path | None = None,
     replications: int | None = None,
     seed: int | None = None,
     overrides: Mapping[str, object] | None = None,
@@ -131,6 +131,7 @@ def sweep(
     Raises :class:`ScenarioError` if the base scenario is invalid,
     :class:`~queuesim.experiment.store.StoreMismatchError` if ``out`` holds another experiment.
     """
+    out = None if out is None else Path(out)
     base_overrides = dict(overrides or {})
     base = load_point(scenario, base_overrides)
     n = base.replications if replications is None else replications
