@@ -7,6 +7,7 @@ results travel between processes with pickle, only ever between queuesim's own p
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -18,6 +19,10 @@ from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+IN_FLIGHT = 4
+"""Tasks submitted ahead per worker: enough to keep workers busy, few enough that a sweep of
+many thousand points does not hold them all in the pool's queue."""
 
 DASK_MISSING = (
     "the Dask executor needs Dask distributed, which is not installed; install it with "
@@ -99,9 +104,14 @@ class ProcessExecutor(_Closing):
         )
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
-        pending: set[Future[R]] = {self._pool.submit(fn, task) for task in tasks}
+        waiting = iter(tasks)
+        pending: set[Future[R]] = set()
         try:
-            while pending:
+            while True:
+                for task in itertools.islice(waiting, IN_FLIGHT * self.workers - len(pending)):
+                    pending.add(self._pool.submit(fn, task))
+                if not pending:
+                    return
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
@@ -141,12 +151,18 @@ class DaskExecutor(_Closing):
     def map_unordered(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
         from distributed import as_completed
 
-        futures = self._client.map(fn, list(tasks), pure=False)
+        waiting = iter(tasks)
+        first = itertools.islice(waiting, IN_FLIGHT * self.workers)
+        running = as_completed([self._client.submit(fn, task, pure=False) for task in first])
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            for future in running:
+                result = future.result()
+                future.release()
+                for task in itertools.islice(waiting, 1):
+                    running.add(self._client.submit(fn, task, pure=False))
+                yield result
         finally:
-            self._client.cancel(futures)
+            running.clear()
 
     def close(self) -> None:
         """Disconnect, and stop the LocalCluster if this executor started one."""
