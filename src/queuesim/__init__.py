@@ -12,6 +12,7 @@ levels and agent occupancy with confidence intervals, cross-checked against queu
 """
 
 from queuesim.analytic import (
+    StaffingTargets,
     ErlangAResult,
     ErlangCResult,
     erlang_a,
@@ -20,24 +21,79 @@ from queuesim.analytic import (
     min_agents,
     sqrt_staffing,
 )
+from queuesim.experiment import (
+    Comparison,
+    Factor,
+    Range,
+    Sampling,
+    StaffingPlan,
+    SweepResult,
+    compare,
+    factorial,
+    make_executor,
+    sample,
+    sensitivity,
+    staff,
+    sweep,
+)
 from queuesim.experiment.runner import simulate
+from queuesim.fitting import (
+    FitResult,
+    LogLayout,
+    fit_contact_log,
+    fit_interval_report,
+    read_contact_log,
+    read_interval_report,
+)
+from queuesim.planning import (
+    BacktestResult,
+    backtest,
+    read_forecast,
+    simulate_staffing,
+    staffing_table,
+)
 from queuesim.results import SimulationResult
 from queuesim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
 from queuesim.version import __version__
 
 __all__ = [
+    "BacktestResult",
+    "Comparison",
     "ErlangAResult",
     "ErlangCResult",
+    "Factor",
+    "FitResult",
+    "LogLayout",
+    "Range",
+    "Sampling",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
+    "StaffingPlan",
+    "StaffingTargets",
+    "SweepResult",
     "__version__",
+    "backtest",
+    "compare",
     "erlang_a",
     "erlang_b",
     "erlang_c",
+    "factorial",
+    "fit_contact_log",
+    "fit_interval_report",
     "load_scenario",
+    "make_executor",
     "min_agents",
+    "read_contact_log",
+    "read_forecast",
+    "read_interval_report",
+    "sample",
     "scenario_from_dict",
+    "sensitivity",
     "simulate",
+    "simulate_staffing",
     "sqrt_staffing",
+    "staff",
+    "staffing_table",
+    "sweep",
 ]

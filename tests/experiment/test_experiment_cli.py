@@ -100,8 +100,8 @@ def test_staff_prints_requirement_and_roster(tmp_path):
     code, output = invoke(
         "staff",
         INSURANCE,
-        "--service-level",
-        "0.8",
+        "--target",
+        "service_level=0.8",
         "-n",
         "2",
         "--shift-length",
@@ -125,6 +125,7 @@ def test_staff_prints_requirement_and_roster(tmp_path):
         (["sweep", "{s}", "--out", "{o}", "--sobol", "6", "--range", "x=1:2"], "power of two"),
         (["compare", "{s}", "--variant", "nope"], "expected the name of a variant"),
         (["staff", "{s}"], "expected at least one target"),
+        (["staff", "{s}", "--target", "sl=0.8"], "KIND one of service_level"),
         (["sensitivity", "{s}", "--vary", "agent_groups.agents.size=7"], "LOW,HIGH or ±P%"),
         (["compare", "{s}", "--executor", "processes", "--workers", "0"], "workers must be"),
     ],

@@ -1,10 +1,9 @@
 import numpy as np
 import pytest
 
-from queuesim import load_scenario, min_agents
+from queuesim import StaffingTargets, load_scenario, min_agents
 from queuesim.experiment.staffing import (
     ShiftPattern,
-    Targets,
     generated_patterns,
     roster,
     search_requirement,
@@ -62,7 +61,11 @@ def test_shrinkage_is_grossed_up_exactly(small_scenario):
 @pytest.mark.slow
 def test_stationary_search_agrees_with_erlang_a_within_one_agent():
     scenario = load_scenario("scenarios/phone_steady_state.yaml", {"horizon": "12 h"})
-    for targets in (Targets(service_level=0.8), Targets(asa=15.0), Targets(abandon_rate=0.03)):
+    for targets in (
+        StaffingTargets(service_level=0.8),
+        StaffingTargets(asa=15.0),
+        StaffingTargets(abandon_rate=0.03),
+    ):
         table, _ = search_requirement(scenario, "team", targets, per="horizon", replications=10)
         analytic = min_agents(
             10 / 60,
@@ -88,7 +91,7 @@ def test_rostered_staffing_meets_its_target_on_fresh_seeds():
     scenario = load_scenario("scenarios/insurance_phone_day.yaml")
     plan = staff(
         scenario,
-        Targets(service_level=0.8),
+        StaffingTargets(service_level=0.8),
         patterns=generated_patterns([8 * 3600.0, 4 * 3600.0], 3600.0, 7 * 3600.0, 21 * 3600.0),
         replications=10,
     )
@@ -102,6 +105,8 @@ def test_rostered_staffing_meets_its_target_on_fresh_seeds():
 
 def test_targets_are_checked():
     with pytest.raises(ValueError, match="at least one target"):
-        Targets()
+        StaffingTargets()
     with pytest.raises(ValueError, match="service_level must lie strictly between 0 and 1"):
-        Targets(service_level=80)
+        StaffingTargets(service_level=80)
+    with pytest.raises(ValueError, match="max_occupancy must lie in"):
+        StaffingTargets(max_occupancy=1.2)

@@ -8,11 +8,12 @@ See :mod:`queuesim.analytic.erlang` and :mod:`queuesim.analytic.staffing` for th
 """
 
 from queuesim.analytic.erlang import ErlangAResult, ErlangCResult, erlang_a, erlang_b, erlang_c
-from queuesim.analytic.staffing import min_agents, sqrt_staffing
+from queuesim.analytic.staffing import StaffingTargets, min_agents, sqrt_staffing
 
 __all__ = [
     "ErlangAResult",
     "ErlangCResult",
+    "StaffingTargets",
     "erlang_a",
     "erlang_b",
     "erlang_c",

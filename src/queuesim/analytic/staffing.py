@@ -13,6 +13,7 @@ References:
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
 
 from queuesim.analytic.erlang import (
     ErlangAResult,
@@ -25,13 +26,50 @@ from queuesim.analytic.erlang import (
     erlang_c,
 )
 
-__all__ = ["min_agents", "sqrt_staffing"]
+__all__ = ["StaffingTargets", "min_agents", "sqrt_staffing"]
 
 # Relative slack when comparing a computed measure with its target, so that a target met
 # exactly (e.g. occupancy 12/16 = 0.75) is not missed through floating-point rounding.
 _TOL = 1e-12
 # Staffing levels above this are treated as "no finite staffing meets the targets".
 _MAX_AGENTS = 10_000_000
+
+
+@dataclass(frozen=True)
+class StaffingTargets:
+    """What every interval must achieve (times in seconds); ``None`` means no target.
+
+    ``threshold`` is the service-level threshold (a simulated scenario's first threshold when
+    None there). Checked on creation: at least one target, ratios in (0, 1) (occupancy in
+    (0, 1]), times positive.
+    """
+
+    service_level: float | None = None
+    threshold: float | None = None
+    asa: float | None = None
+    abandon_rate: float | None = None
+    max_occupancy: float | None = None
+
+    def __post_init__(self) -> None:
+        goals = (self.service_level, self.asa, self.abandon_rate, self.max_occupancy)
+        if all(goal is None for goal in goals):
+            raise ValueError(
+                "expected at least one target: service_level, asa, abandon_rate or max_occupancy"
+            )
+        for name in ("service_level", "abandon_rate"):
+            value = getattr(self, name)
+            if value is not None and not 0 < value < 1:
+                raise ValueError(f"{name} must lie strictly between 0 and 1, got {value}")
+        if self.max_occupancy is not None and not 0 < self.max_occupancy <= 1:
+            raise ValueError(f"max_occupancy must lie in (0, 1], got {self.max_occupancy}")
+        for name in ("threshold", "asa"):
+            value = getattr(self, name)
+            if value is not None and not value >= 0:
+                raise ValueError(f"{name} must be at least 0 s, got {value}")
+
+    def min_agents_arguments(self) -> dict[str, float | None]:
+        """The targets as keyword arguments of :func:`min_agents`."""
+        return asdict(self)
 
 
 def sqrt_staffing(load: float, beta: float) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from queuesim.cli import erlang, run
+from queuesim.cli import erlang, experiment, fit, planning, report, run, staff
 
 app = typer.Typer(
     help="Simulate service operations: waits, staffing and service quality with confidence "
@@ -16,6 +16,14 @@ app = typer.Typer(
 app.command()(run.run)
 app.command()(run.validate)
 app.command()(run.schema)
+app.command()(report.report)
+app.command()(experiment.compare)
+app.command()(experiment.sweep)
+app.command()(experiment.sensitivity)
+app.command()(staff.staff)
 app.add_typer(erlang.app, name="erlang")
+app.command()(fit.fit)
+app.command()(planning.staffing)
+app.command()(planning.backtest)
 
 __all__ = ["app"]

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from queuesim.cli.common import console, fail, format_estimate, format_value, progress_bar
+from queuesim.cli.common import (
+    ExecutorOption,
+    MetricOption,
+    ReplicationsOption,
+    ScenarioArgument,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+    WorkersOption,
+    check_run_options,
+    console,
+    fail,
+    format_estimate,
+    format_value,
+    running,
+    write_csv,
+)
 from queuesim.experiment.compare import compare as run_compare
 from queuesim.experiment.design import (
     DesignError,
@@ -22,67 +35,15 @@ from queuesim.experiment.design import (
     points_from_csv,
     sample,
 )
-from queuesim.experiment.executors import Executor, ExecutorKind, make_executor
+from queuesim.experiment.executors import ExecutorKind
 from queuesim.experiment.sensitivity import parse_variation
 from queuesim.experiment.sensitivity import sensitivity as run_sensitivity
 from queuesim.experiment.store import StoreMismatchError
 from queuesim.experiment.sweep import sweep as run_sweep
 from queuesim.results import ALL
 from queuesim.scenario import ScenarioError
-from queuesim.scenario.overrides import parse_assignments
 
 HEADLINE = ("answered", "abandon_rate", "asa", "wait_p90", "sl_all", "occupancy", "staff_cost")
-
-ScenarioArgument = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
-ReplicationsOption = Annotated[
-    int | None, typer.Option("--replications", "-n", help="Override the scenario's count.")
-]
-SeedOption = Annotated[int | None, typer.Option(help="Override the scenario's seed.")]
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="Override a field everywhere: dotted.path=VALUE (repeatable)."),
-]
-ExecutorOption = Annotated[ExecutorKind, typer.Option("--executor", help="Where replications run.")]
-WorkersOption = Annotated[
-    int | None, typer.Option("--workers", help="Worker processes (default: all cores).")
-]
-SchedulerOption = Annotated[
-    str | None,
-    typer.Option(
-        "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (implies dask)."
-    ),
-]
-MetricOption = Annotated[
-    list[str] | None, typer.Option("--metric", help="KPI to show (repeatable).")
-]
-
-
-@contextmanager
-def _executor(kind: ExecutorKind, workers: int | None, scheduler: str | None) -> Iterator[Executor]:
-    try:
-        executor = make_executor(kind, workers, scheduler)
-    except (RuntimeError, ValueError, OSError) as error:
-        raise fail(f"--executor {kind.value}: {error}") from None
-    with executor:
-        yield executor
-
-
-def _common(replications: int | None, seed: int | None, set_: list[str] | None) -> dict:
-    if replications is not None and replications < 1:
-        raise fail(f"--replications: expected a positive integer, got {replications}")
-    if seed is not None and seed < 0:
-        raise fail(f"--seed: expected a non-negative integer, got {seed}")
-    try:
-        return parse_assignments(list(set_ or []))
-    except ScenarioError as error:
-        raise fail(str(error)) from None
-
-
-def _write(table: pd.DataFrame, out: Path, name: str) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{name}.csv"
-    table.to_csv(path, index=False)
-    return path
 
 
 def compare(
@@ -101,8 +62,8 @@ def compare(
     scheduler: SchedulerOption = None,
 ) -> None:
     """Compare the scenario's variants with its base on the same seeds (paired 95% CIs)."""
-    overrides = _common(replications, seed, set_)
-    with _executor(executor, workers, scheduler) as pool, progress_bar("replications", 0) as bar:
+    overrides = check_run_options(replications, seed, set_)
+    with running(executor, workers, scheduler) as (pool, bar):
         try:
             result = run_compare(
                 scenario,
@@ -146,7 +107,10 @@ def compare(
             )
         console.print(table)
     if out is not None:
-        written = [_write(result.summary, out, "summary"), _write(differences, out, "differences")]
+        written = [
+            write_csv(result.summary, out, "summary"),
+            write_csv(differences, out, "differences"),
+        ]
         console.print(f"Wrote {', '.join(map(str, written))}")
 
 
@@ -205,12 +169,12 @@ def sweep(
 
     Re-running the same command resumes: finished points are skipped, failed ones retried.
     """
-    overrides = _common(replications, seed, set_)
+    overrides = check_run_options(replications, seed, set_)
     try:
         design = _design(factor, points, range_, lhs, sobol, 0 if seed is None else seed)
     except DesignError as error:
         raise fail(str(error)) from None
-    with _executor(executor, workers, scheduler) as pool, progress_bar("replications", 0) as bar:
+    with running(executor, workers, scheduler) as (pool, bar):
         try:
             result = run_sweep(
                 scenario,
@@ -231,7 +195,7 @@ def sweep(
                 code=130,
             ) from None
     runs = result.runs
-    written = _write(runs, out, "runs"), _write(result.summary, out, "summary")
+    written = write_csv(runs, out, "runs"), write_csv(result.summary, out, "summary")
     failed = result.failures["point"].nunique() if not runs.empty else 0
     console.print(
         f"{len(design)} points × {runs['replication'].nunique() if not runs.empty else 0} "
@@ -258,12 +222,12 @@ def sensitivity(
     scheduler: SchedulerOption = None,
 ) -> None:
     """Move each parameter down and up alone (same seeds) and show how the KPIs swing."""
-    overrides = _common(replications, seed, set_)
+    overrides = check_run_options(replications, seed, set_)
     try:
         variations = [parse_variation(text, scenario, overrides) for text in vary]
     except (DesignError, ScenarioError, OSError) as error:
         raise fail(str(error)) from None
-    with _executor(executor, workers, scheduler) as pool, progress_bar("replications", 0) as bar:
+    with running(executor, workers, scheduler) as (pool, bar):
         try:
             table = run_sensitivity(
                 scenario,
@@ -291,4 +255,4 @@ def sensitivity(
         )
     console.print(shown)
     if out is not None:
-        console.print(f"Wrote {_write(table, out, 'sensitivity')}")
+        console.print(f"Wrote {write_csv(table, out, 'sensitivity')}")

@@ -18,6 +18,7 @@ from queuesim.cli.common import (
     progress_bar,
 )
 from queuesim.experiment.runner import simulate
+from queuesim.plotting import result_figures, save_figures
 from queuesim.results import ALL, SimulationResult
 from queuesim.scenario import ScenarioError, load_scenario, scenario_json_schema
 
@@ -79,6 +80,9 @@ def run(
     format: Annotated[
         TableFormat, typer.Option("--format", help="File format of the tables.")
     ] = TableFormat.csv,
+    plots: Annotated[
+        Path | None, typer.Option(help="Write the standard figures as PNG files to this folder.")
+    ] = None,
 ) -> None:
     """Simulate a scenario and print its key figures with 95% confidence intervals."""
     if replications is not None and replications < 1:
@@ -104,6 +108,12 @@ def run(
     if out is not None:
         written = result.write(out, format.value)
         console.print(f"Wrote {', '.join(str(p) for p in written)}")
+    if plots is not None:
+        try:
+            written = save_figures(result_figures(result), plots)
+        except OSError as error:
+            raise fail(f"--plots: cannot write to {str(plots)!r}: {error.strerror}") from None
+        console.print(f"Wrote {', '.join(str(p) for p in written)}")
 
 
 def validate(
@@ -113,17 +123,24 @@ def validate(
         typer.Option("--set", help="Override a field: dotted.path=VALUE (repeatable)."),
     ] = None,
 ) -> None:
-    """Check scenario files without running them; exit 2 if any is invalid."""
+    """Check scenario files and each of their variants without running them; exit 2 if any
+    is invalid."""
     failed = False
     for path in scenarios:
         try:
             loaded = load_scenario(path, list(set_ or []))
+            for variant in loaded.variants:
+                load_scenario(path, list(set_ or []), variant)
         except ScenarioError as error:
             errors.print(str(error), style="red", markup=False, highlight=False, soft_wrap=True)
             failed = True
         else:
+            variants = f", variants {', '.join(loaded.variants)}" if loaded.variants else ""
             console.print(
-                f"{path}: ok ({loaded.name})", markup=False, highlight=False, soft_wrap=True
+                f"{path}: ok ({loaded.name}{variants})",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
             )
     if failed:
         raise typer.Exit(2)

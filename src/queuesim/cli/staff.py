@@ -8,29 +8,27 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
-from queuesim.cli.common import console, errors, fail, format_value
-from queuesim.cli.experiment import (
+from queuesim.cli.common import (
+    TARGET_HELP,
     ExecutorOption,
     ReplicationsOption,
     SchedulerOption,
     SeedOption,
     SetOption,
-    _common,
-    _executor,
-    _write,
+    check_run_options,
+    console,
+    duration_option,
+    errors,
+    executor_from_options,
+    fail,
+    format_value,
+    parse_targets,
+    write_csv,
 )
 from queuesim.experiment.executors import ExecutorKind
-from queuesim.experiment.staffing import StaffingPlan, Targets, generated_patterns
+from queuesim.experiment.staffing import StaffingPlan, generated_patterns
 from queuesim.experiment.staffing import staff as run_staff
 from queuesim.scenario import ScenarioError, load_scenario
-from queuesim.scenario.units import parse_duration
-
-
-def _duration(option: str, text: str) -> float:
-    try:
-        return parse_duration(text)
-    except ValueError as error:
-        raise fail(f"{option}: {error}") from None
 
 
 def _show(plan: StaffingPlan) -> None:
@@ -82,12 +80,7 @@ def _show(plan: StaffingPlan) -> None:
 
 def staff(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    service_level: Annotated[
-        float | None,
-        typer.Option(help="Share answered within the scenario's first threshold, e.g. 0.8."),
-    ] = None,
-    asa: Annotated[str | None, typer.Option(help="Maximum ASA, e.g. '30 s'.")] = None,
-    abandon_rate: Annotated[float | None, typer.Option(help="Maximum abandon rate.")] = None,
+    target: Annotated[list[str] | None, typer.Option("--target", help=TARGET_HELP)] = None,
     group: Annotated[str | None, typer.Option(help="Agent group to staff.")] = None,
     per: Annotated[
         str, typer.Option(help="'interval' (default) or 'horizon' (one headcount).")
@@ -108,27 +101,20 @@ def staff(
     scheduler: SchedulerOption = None,
 ) -> None:
     """Find the least agents per interval meeting the targets, roster them, validate them."""
-    overrides = _common(replications, seed, set_)
+    overrides = check_run_options(replications, seed, set_)
     if per not in ("interval", "horizon"):
         raise fail(f"--per: expected 'interval' or 'horizon', got {per!r}")
-    try:
-        targets = Targets(
-            service_level=service_level,
-            asa=None if asa is None else _duration("--asa", asa),
-            abandon_rate=abandon_rate,
-        )
-    except ValueError as error:
-        raise fail(f"targets: {error} (give --service-level, --asa or --abandon-rate)") from None
+    targets = parse_targets(target)
     try:
         loaded = load_scenario(scenario, overrides)
     except ScenarioError as error:
         raise fail(str(error)) from None
     patterns = None
     if shift_length:
-        lengths = [_duration("--shift-length", text) for text in shift_length]
-        patterns = generated_patterns(lengths, _duration("--start-step", start_step))
+        lengths = [duration_option("--shift-length", text) for text in shift_length]
+        patterns = generated_patterns(lengths, duration_option("--start-step", start_step))
     mode: Literal["interval", "horizon"] = "horizon" if per == "horizon" else "interval"
-    with _executor(executor, workers, scheduler) as pool:
+    with executor_from_options(executor, workers, scheduler) as pool:
         try:
             with console.status("searching (one simulation per step)..."):
                 plan = run_staff(
@@ -146,8 +132,8 @@ def staff(
     _show(plan)
     if out is not None:
         written = [
-            _write(plan.requirement, out, "requirement"),
-            _write(plan.roster, out, "roster"),
-            _write(plan.validation, out, "validation"),
+            write_csv(plan.requirement, out, "requirement"),
+            write_csv(plan.roster, out, "roster"),
+            write_csv(plan.validation, out, "validation"),
         ]
         console.print(f"Wrote {', '.join(map(str, written))}")

@@ -9,7 +9,7 @@ from queuesim.experiment.compare import Comparison, compare
 from queuesim.experiment.design import Factor, Range, Sampling, factorial, points_from_csv, sample
 from queuesim.experiment.executors import ExecutorKind, make_executor
 from queuesim.experiment.sensitivity import Variation, parse_variation, sensitivity
-from queuesim.experiment.staffing import ShiftPattern, StaffingPlan, Targets, staff
+from queuesim.experiment.staffing import ShiftPattern, StaffingPlan, staff
 from queuesim.experiment.sweep import SweepResult, sweep
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "ShiftPattern",
     "StaffingPlan",
     "SweepResult",
-    "Targets",
     "Variation",
     "compare",
     "factorial",

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from queuesim.analytic.staffing import min_agents
+from queuesim.analytic.staffing import StaffingTargets, min_agents
 from queuesim.experiment.executors import Executor
 from queuesim.experiment.runner import simulate
 from queuesim.model.arrivals import aht_factors, expected_volumes
@@ -40,34 +40,22 @@ VALIDATION_SEED_OFFSET = 1_000_003
 """Validation runs use ``seed + VALIDATION_SEED_OFFSET``: seeds the search never saw."""
 
 
-@dataclass(frozen=True)
-class Targets:
-    """What every interval must achieve; ``None`` means no target on that measure."""
+def targets_met(targets: StaffingTargets, figures: pd.DataFrame) -> np.ndarray:
+    """Per row of ``figures`` (see :func:`interval_figures`): is every target met?
 
-    service_level: float | None = None
-    asa: float | None = None
-    abandon_rate: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.service_level is None and self.asa is None and self.abandon_rate is None:
-            raise ValueError("expected at least one target: service level, ASA or abandon rate")
-        for name in ("service_level", "abandon_rate"):
-            value = getattr(self, name)
-            if value is not None and not 0 < value < 1:
-                raise ValueError(f"{name} must lie strictly between 0 and 1, got {value}")
-        if self.asa is not None and not self.asa > 0:
-            raise ValueError(f"asa must be greater than zero, got {self.asa}")
-
-    def met(self, figures: pd.DataFrame) -> np.ndarray:
-        """Per row of ``figures`` (see :func:`interval_figures`): every target met?"""
-        ok = np.ones(len(figures), dtype=bool)
-        if self.service_level is not None:
-            ok &= ~(figures["sl_all"].to_numpy() < self.service_level)
-        if self.asa is not None:
-            ok &= ~(figures["asa"].to_numpy() > self.asa)
-        if self.abandon_rate is not None:
-            ok &= ~(figures["abandon_rate"].to_numpy() > self.abandon_rate)
-        return ok
+    Service level is read at the scenario's first threshold (:func:`staff` sets it to
+    ``targets.threshold`` when given); an undefined figure (nobody answered) does not fail.
+    """
+    ok = np.ones(len(figures), dtype=bool)
+    if targets.service_level is not None:
+        ok &= ~(figures["sl_all"].to_numpy() < targets.service_level)
+    if targets.asa is not None:
+        ok &= ~(figures["asa"].to_numpy() > targets.asa)
+    if targets.abandon_rate is not None:
+        ok &= ~(figures["abandon_rate"].to_numpy() > targets.abandon_rate)
+    if targets.max_occupancy is not None:
+        ok &= ~(figures["occupancy"].to_numpy() > targets.max_occupancy)
+    return ok
 
 
 @dataclass(frozen=True)
@@ -85,7 +73,7 @@ class StaffingPlan:
     """
 
     group: str
-    targets: Targets
+    targets: StaffingTargets
     requirement: pd.DataFrame
     roster: pd.DataFrame
     validation: pd.DataFrame
@@ -102,7 +90,7 @@ def _served_channels(scenario: Scenario, group: str) -> list[str]:
     return list(scenario.agent_groups[group].channels)
 
 
-def analytic_requirement(scenario: Scenario, group: str, targets: Targets) -> np.ndarray:
+def analytic_requirement(scenario: Scenario, group: str, targets: StaffingTargets) -> np.ndarray:
     """Per interval of the day, the Erlang minimum for the channels ``group`` serves.
 
     Handle time is the mix-weighted mean of talk plus after-contact work, scaled by a
@@ -143,27 +131,35 @@ def analytic_requirement(scenario: Scenario, group: str, targets: Targets) -> np
             threshold=threshold if targets.service_level is not None else None,
             asa=targets.asa,
             abandon_rate=targets.abandon_rate if impatient else None,
+            max_occupancy=targets.max_occupancy,
             patience=patience_weight[i] / volume[i] if impatient else None,
         )
     return needed
 
 
-def staffing_shifts(agents: Sequence[int], interval: float) -> tuple[Shift, ...]:
-    """Shifts that put ``agents[i]`` on duty in interval ``i`` of every day.
+def layered_runs(agents: Sequence[int]) -> dict[tuple[int, int], int]:
+    """Shifts as ``(first interval, end interval) → agents`` putting ``agents[i]`` on duty in
+    interval ``i``.
 
     Agents are layered: the k-th agent of a run of intervals that need at least k works the
     whole run, so nobody leaves and comes back at every interval border.
     """
     counts: dict[tuple[int, int], int] = {}
-    agents = [int(a) for a in agents]
-    for level in range(1, max(agents, default=0) + 1):
+    levels = [int(a) for a in agents]
+    for level in range(1, max(levels, default=0) + 1):
         start = None
-        for i, need in enumerate([*agents, 0]):
+        for i, need in enumerate([*levels, 0]):
             if need >= level and start is None:
                 start = i
             elif need < level and start is not None:
                 counts[(start, i)] = counts.get((start, i), 0) + 1
                 start = None
+    return counts
+
+
+def staffing_shifts(agents: Sequence[int], interval: float) -> tuple[Shift, ...]:
+    """Shifts that put ``agents[i]`` on duty in interval ``i`` of every day (see
+    :func:`layered_runs`)."""
     return tuple(
         Shift.model_validate(
             {
@@ -173,7 +169,7 @@ def staffing_shifts(agents: Sequence[int], interval: float) -> tuple[Shift, ...]
                 "agents": count,
             }
         )
-        for (start, end), count in sorted(counts.items())
+        for (start, end), count in sorted(layered_runs(agents).items())
     )
 
 
@@ -193,38 +189,62 @@ def with_group_staffing(scenario: Scenario, group: str, agents: Sequence[int] | 
 
 
 def interval_figures(
-    result: SimulationResult, channels: Sequence[str], *, whole_run: bool = False
+    result: SimulationResult, group: str, *, whole_run: bool = False
 ) -> pd.DataFrame:
-    """Per interval of the day: pooled ``offered, sl_all, asa, abandon_rate`` over ``channels``.
+    """Per interval of the day: pooled ``offered, sl_all, asa, abandon_rate`` of the channels
+    ``group`` serves and the group's ``occupancy``.
 
     Totals over replications and days: service level and abandonment per offered contact,
-    ASA per answered contact; ``offered`` is per replication. With ``whole_run``, one row
-    pooling every interval.
+    ASA per answered contact, occupancy as busy over available time; ``offered`` is per
+    replication. With ``whole_run``, one row pooling every interval.
     """
-    rows = result.intervals
-    rows = rows[rows["channel"].isin(channels) & (rows["contact_type"] == ALL)]
-    per_day = 1 if whole_run else round(SECONDS_PER_DAY / result.scenario.interval)
-    index = ((rows["interval_start"] % SECONDS_PER_DAY) // result.scenario.interval).astype(int)
-    if whole_run:
-        index = index * 0
-    frame = pd.DataFrame(
-        {
-            "index": index,
-            "offered": rows["offered"],
-            "answered": rows["answered"],
-            "abandoned": rows["abandoned"],
-            "within": rows["sl_all"].fillna(0) * rows["offered"],
-            "waited": rows["asa"].fillna(0) * rows["answered"],
-        }
+    interval = result.scenario.interval
+    per_day = 1 if whole_run else round(SECONDS_PER_DAY / interval)
+
+    def of_day(rows: pd.DataFrame) -> pd.Series:
+        index = ((rows["interval_start"] % SECONDS_PER_DAY) // interval).astype(int)
+        return index * 0 if whole_run else index
+
+    customers = result.intervals
+    customers = customers[
+        customers["channel"].isin(_served_channels(result.scenario, group))
+        & (customers["contact_type"] == ALL)
+    ]
+    agents = result.agents[result.agents["agent_group"] == group]
+    totals = (
+        pd.DataFrame(
+            {
+                "index": of_day(customers),
+                "offered": customers["offered"],
+                "answered": customers["answered"],
+                "abandoned": customers["abandoned"],
+                "within": customers["sl_all"].fillna(0) * customers["offered"],
+                "waited": customers["asa"].fillna(0) * customers["answered"],
+            }
+        )
+        .groupby("index")
+        .sum()
     )
-    totals = frame.groupby("index").sum().reindex(range(per_day), fill_value=0.0)
+    time = (
+        pd.DataFrame(
+            {
+                "index": of_day(agents),
+                "busy": agents["busy_time"],
+                "available": agents["available_time"],
+            }
+        )
+        .groupby("index")
+        .sum()
+    )
+    totals = totals.join(time, how="outer").reindex(range(per_day), fill_value=0.0).fillna(0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         figures = pd.DataFrame(
             {
-                "offered": totals["offered"] / max(1, result.runs.shape[0]),
+                "offered": totals["offered"] / max(1, len(result.runs)),
                 "sl_all": totals["within"] / totals["offered"],
                 "asa": totals["waited"] / totals["answered"],
                 "abandon_rate": totals["abandoned"] / totals["offered"],
+                "occupancy": totals["busy"] / totals["available"],
             }
         )
     figures.index.name = "interval"
@@ -235,7 +255,7 @@ def evaluate(
     scenario: Scenario,
     group: str,
     agents: np.ndarray | int | None,
-    targets: Targets,
+    targets: StaffingTargets,
     replications: int | None,
     seed: int | None,
     executor: Executor | None,
@@ -247,18 +267,18 @@ def evaluate(
     without contacts pass), or over the whole run when ``whole_run``."""
     trial = scenario if agents is None else with_group_staffing(scenario, group, agents)
     result = simulate(trial, replications, seed, executor=executor)
-    figures = interval_figures(result, _served_channels(scenario, group))
-    met = targets.met(figures) | (figures["offered"].to_numpy() == 0)
+    figures = interval_figures(result, group)
+    met = targets_met(targets, figures) | (figures["offered"].to_numpy() == 0)
     if whole_run:
-        overall = interval_figures(result, _served_channels(scenario, group), whole_run=True)
-        met = np.full(len(figures), targets.met(overall)[0])
+        overall = interval_figures(result, group, whole_run=True)
+        met = np.full(len(figures), targets_met(targets, overall)[0])
     return figures, met, result
 
 
 def search_requirement(
     scenario: Scenario,
     group: str,
-    targets: Targets,
+    targets: StaffingTargets,
     *,
     per: Literal["interval", "horizon"] = "interval",
     replications: int | None = None,
@@ -266,7 +286,8 @@ def search_requirement(
     executor: Executor | None = None,
     max_iterations: int = 60,
 ) -> tuple[pd.DataFrame, int]:
-    """The least agents on duty per interval of the day (or for the horizon) meeting targets.
+    """The least agents on duty per interval of the day (or for the horizon) meeting targets
+    (service level at the scenario's first threshold).
 
     Returns the requirement table (see :class:`StaffingPlan`) and the number of simulations.
     """
@@ -323,7 +344,9 @@ def search_requirement(
         agents=agents,
         met=met,
     )
-    columns = ["time", "analytic", "agents", "offered", "sl_all", "asa", "abandon_rate", "met"]
+    columns = [
+        "time", "analytic", "agents", "offered", "sl_all", "asa", "abandon_rate", "occupancy", "met"
+    ]  # fmt: skip
     return table[columns], iterations
 
 
@@ -442,7 +465,7 @@ def roster(
 
 def staff(
     scenario: Scenario,
-    targets: Targets,
+    targets: StaffingTargets,
     *,
     group: str | None = None,
     per: Literal["interval", "horizon"] = "interval",
@@ -453,10 +476,11 @@ def staff(
 ) -> StaffingPlan:
     """Find the staffing ``group`` needs to meet ``targets``, roster it, and validate it.
 
-    ``group`` may be omitted when the scenario has one agent group. ``patterns`` are the
-    shifts the roster may use (default: the group's own shifts; a group staffed by ``size``
-    needs patterns). The validation simulates the roster, with the group's shrinkage, on
-    seeds the search never used.
+    ``group`` may be omitted when the scenario has one agent group. Service level is
+    measured at ``targets.threshold``, or at the scenario's first threshold when it is None.
+    ``patterns`` are the shifts the roster may use (default: the group's own shifts; a group
+    staffed by ``size`` needs patterns). The validation simulates the roster, with the group's
+    shrinkage, on seeds the search never used.
     """
     if group is None:
         if len(scenario.agent_groups) != 1:
@@ -467,6 +491,10 @@ def staff(
         raise ValueError(
             f"expected one of the agent groups {', '.join(scenario.agent_groups)}, got {group!r}"
         )
+    if targets.threshold is not None:
+        thresholds = (targets.threshold, *scenario.service_level.thresholds[1:])
+        level = scenario.service_level.model_copy(update={"thresholds": thresholds})
+        scenario = scenario.model_copy(update={"service_level": level})
     current = scenario.agent_groups[group]
     requirement, iterations = search_requirement(
         scenario,
@@ -507,7 +535,17 @@ def staff(
         time=requirement["time"], required=requirement["agents"], rostered=on_duty, met=met
     )
     validation = validation[
-        ["time", "required", "rostered", "offered", "sl_all", "asa", "abandon_rate", "met"]
+        [
+            "time",
+            "required",
+            "rostered",
+            "offered",
+            "sl_all",
+            "asa",
+            "abandon_rate",
+            "occupancy",
+            "met",
+        ]
     ]
     return StaffingPlan(group, targets, requirement, table, validation, result, iterations)
 
@@ -515,14 +553,15 @@ def staff(
 __all__ = [
     "ShiftPattern",
     "StaffingPlan",
-    "Targets",
     "analytic_requirement",
     "generated_patterns",
     "interval_figures",
+    "layered_runs",
     "patterns_from_shifts",
     "roster",
     "search_requirement",
     "staff",
     "staffing_shifts",
+    "targets_met",
     "with_group_staffing",
 ]

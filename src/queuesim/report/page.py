@@ -1,0 +1,198 @@
+"""One self-contained HTML page from a simulation result: summary, key figures, plots.
+
+The page has no external resource: styles are inline and figures are PNG images embedded as
+base64 ``data:`` URIs, so the single file can be mailed or archived as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from datetime import UTC, datetime
+from html import escape
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from queuesim.plotting import result_figures
+from queuesim.report.assumptions import assumption_sections, duration_words
+from queuesim.results import ALL, SimulationResult
+from queuesim.scenario.schema import Scenario
+
+CUSTOMER_METRICS = ("offered", "answered", "abandon_rate", "asa", "wait_p90", "sl_all")
+DEFERRED_METRICS = ("deadline_met", "breaches")
+AGENT_METRICS = ("occupancy", "utilisation", "overtime", "staff_cost")
+FIGURE_CAPTIONS = {
+    "overview": "Contacts offered (bars), agents available and rostered (lines) and the "
+    "service level per interval with its 95% confidence band.",
+    "waits": "How long answered customers waited, and the share who waited longer than each "
+    "service-level threshold.",
+    "occupancy": "Share of available agent time spent handling contacts, per group and "
+    "interval. Above about 90% for long, queues grow quickly and agents tire.",
+    "backlog": "Deferred work (email, social) waiting at the end of each interval, and the age "
+    "of the oldest waiting item against the response deadline.",
+}
+STYLE = """
+body { font-family: system-ui, -apple-system, Segoe UI, sans-serif; max-width: 1000px;
+       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { margin-bottom: 0.2em; } .meta { color: #666; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.8em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.ci { color: #666; font-size: 0.88em; } figure { margin: 1.5em 0; }
+figure img { max-width: 100%; } figcaption { color: #555; font-size: 0.9em; }
+"""
+
+
+def format_value(value: float, unit: str, minutes: bool = False) -> str:
+    """A number for the page: ratios as percentages, seconds (or minutes), money with 2 dp."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "ratio":
+        return f"{value:.1%}"
+    if unit == "s":
+        return f"{value / 60:,.1f} min" if minutes else f"{value:,.1f} s"
+    if unit == "currency":
+        return f"{value:,.2f}"
+    return f"{value:,.1f}"
+
+
+def format_estimate(row: pd.Series) -> str:
+    """A summary row as HTML: the mean, then its 95% CI in smaller type when defined.
+
+    Times of 5 minutes or more are shown in minutes, the interval in the same unit.
+    """
+    minutes = row["unit"] == "s" and abs(row["mean"]) >= 300
+    mean = format_value(row["mean"], row["unit"], minutes)
+    if math.isnan(row["ci_low"]):
+        return mean
+    low, high = (format_value(row[k], row["unit"], minutes) for k in ("ci_low", "ci_high"))
+    return f'{mean} <span class="ci">[{low}, {high}]</span>'
+
+
+def figure_to_data_uri(figure: Figure, dpi: int = 100) -> str:
+    """The figure as a ``data:image/png;base64,...`` URI."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _lookup(summary: pd.DataFrame, metric: str, channel: str, agent_group: str) -> pd.Series | None:
+    """The summary row of one KPI (all contact types), or None when the table has none."""
+    rows = summary[
+        (summary.metric == metric)
+        & (summary.channel == channel)
+        & (summary.contact_type == ALL)
+        & (summary.agent_group == agent_group)
+    ]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _metric_names(result: SimulationResult) -> list[str]:
+    """Headline customer metrics, with a service-level row for every threshold."""
+    present = set(result.summary.metric)
+    names = [m for m in CUSTOMER_METRICS if m in present]
+    names += sorted(m for m in present if m.startswith("sl_all@"))
+    return names + [m for m in DEFERRED_METRICS if m in present]
+
+
+def key_figures_table(result: SimulationResult) -> str:
+    """HTML table of the headline KPIs (mean and 95% CI) per channel and agent group."""
+    scenario = result.scenario
+    summary = result.summary
+    channels = [*scenario.channels, ALL] if len(scenario.channels) > 1 else [ALL]
+    header = "".join(f"<th>{'all channels' if c == ALL else c}</th>" for c in channels)
+    rows = []
+    deferred = {n for n, c in scenario.channels.items() if getattr(c, "deferred", False)}
+    for metric in _metric_names(result):
+        cells = []
+        for channel in channels:
+            row = _lookup(summary, metric, channel, ALL)
+            live_only = metric.startswith("sl_") or metric == "abandon_rate"
+            if row is None or (channel in deferred and live_only):
+                cells.append("<td>–</td>")  # a deferred item has a deadline, not a threshold
+            else:
+                cells.append(f"<td>{format_estimate(row)}</td>")
+        rows.append(f"<tr><td>{_metric_title(metric, scenario)}</td>{''.join(cells)}</tr>")
+    groups = [*scenario.agent_groups, ALL] if len(scenario.agent_groups) > 1 else [ALL]
+    agent_header = "".join(f"<th>{'all agents' if g == ALL else g}</th>" for g in groups)
+    agent_rows = []
+    for metric in AGENT_METRICS:
+        cells = []
+        for group in groups:
+            row = _lookup(summary, metric, ALL, group)
+            cells.append(f"<td>{format_estimate(row) if row is not None else '–'}</td>")
+        agent_rows.append(f"<tr><td>{_metric_title(metric, scenario)}</td>{''.join(cells)}</tr>")
+    return (
+        f"<table><tr><th>customers</th>{header}</tr>{''.join(rows)}</table>"
+        f"<table><tr><th>agents</th>{agent_header}</tr>{''.join(agent_rows)}</table>"
+    )
+
+
+def _metric_title(metric: str, scenario: Scenario) -> str:
+    """The row title of a KPI, with the service-level threshold in words."""
+    base, _, suffix = metric.partition("@")
+    thresholds = scenario.service_level.thresholds
+    titles = {
+        "offered": "contacts offered (whole run)",
+        "answered": "contacts answered (whole run)",
+        "abandon_rate": "abandonment rate",
+        "asa": "average speed of answer",
+        "wait_p90": "90th percentile wait (answered)",
+        "sl_all": f"service level: answered within {duration_words(thresholds[0])}",
+        "occupancy": "occupancy (busy / available time)",
+        "utilisation": "utilisation (busy / paid time)",
+        "overtime": "overtime (agent time past shift end)",
+        "staff_cost": "staff cost",
+        "deadline_met": "deferred items answered within the deadline",
+        "breaches": "deferred items past the deadline",
+    }
+    if base == "sl_all" and suffix:
+        return f"service level: answered within {duration_words(float(suffix.rstrip('s')))}"
+    return titles.get(metric, metric)
+
+
+def render_report(result: SimulationResult, figures: dict[str, Figure] | None = None) -> str:
+    """The complete HTML page of ``result`` (``figures`` default to the standard ones)."""
+    scenario = result.scenario
+    figures = result_figures(result) if figures is None else figures
+    runs = result.runs
+    replications = len(runs)
+    seed = int(runs["seed"].iloc[0])
+    version = str(runs["queuesim_version"].iloc[0])
+    scenario_hash = str(runs["scenario_hash"].iloc[0])[:12]
+    overrides = str(runs["overrides"].iloc[0])
+    created = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    figure_html = []
+    for name, figure in figures.items():
+        caption = FIGURE_CAPTIONS.get(name.split("_", 1)[0], "")
+        figure_html.append(
+            f'<figure><img alt="{escape(name)}" src="{figure_to_data_uri(figure)}">'
+            f"<figcaption>{escape(caption)}</figcaption></figure>"
+        )
+    sections = []
+    for title, statements in assumption_sections(scenario, replications, seed).items():
+        items = "".join(f"<li>{s}</li>" for s in statements)
+        sections.append(f"<h3>{escape(title)}</h3><ul>{items}</ul>")
+
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{escape(scenario.name)} — queuesim report</title>
+<style>{STYLE}</style></head><body>
+<h1>{escape(scenario.name)}</h1>
+<p class="meta">queuesim {escape(version)} · {replications} replications · seed {seed} ·
+scenario {escape(scenario_hash)} · overrides {escape(overrides)} · {created}</p>
+<p>{escape(scenario.description.strip())}</p>
+<h2>Key figures</h2>
+<p>Mean over {replications} replications, 95% confidence interval in brackets.</p>
+{key_figures_table(result)}
+<h2>Plots</h2>
+{"".join(figure_html)}
+<h2>Assumptions</h2>
+<p>These are the inputs the figures rest on. They are assumptions to check against
+the operation, not facts.</p>
+{"".join(sections)}
+</body></html>
+"""
