@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from queuesim import plotting
 from queuesim.cli.common import (
     ExecutorOption,
     MetricOption,
@@ -43,6 +44,8 @@ from queuesim.experiment.sweep import sweep as run_sweep
 from queuesim.results import ALL
 from queuesim.scenario import ScenarioError
 
+PlotsOption = Annotated[Path | None, typer.Option(help="Write the figures as PNGs here.")]
+
 HEADLINE = ("answered", "abandon_rate", "asa", "wait_p90", "sl_all", "occupancy", "staff_cost")
 
 
@@ -57,6 +60,7 @@ def compare(
     set_: SetOption = None,
     metric: MetricOption = None,
     out: Annotated[Path | None, typer.Option(help="Write summary.csv and differences.csv.")] = None,
+    plots: PlotsOption = None,
     executor: ExecutorOption = ExecutorKind.serial,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -112,6 +116,10 @@ def compare(
             write_csv(differences, out, "differences"),
         ]
         console.print(f"Wrote {', '.join(map(str, written))}")
+    if plots is not None:
+        figures = {"differences": plotting.difference_bars(differences, wanted)}
+        figures.update({f"variants_{m}": plotting.variant_bars(result.summary, m) for m in wanted})
+        _wrote(plotting.save_figures(figures, plots))
 
 
 def _design(
@@ -159,6 +167,7 @@ def sweep(
     replications: ReplicationsOption = None,
     seed: SeedOption = None,
     set_: SetOption = None,
+    plots: PlotsOption = None,
     executor: Annotated[
         ExecutorKind, typer.Option("--executor", help="Where replications run.")
     ] = ExecutorKind.processes,
@@ -204,6 +213,9 @@ def sweep(
     )
     for _, row in result.failures.drop_duplicates("point").iterrows():
         console.print(f"point {row['point']}: {row['error']}", style="red", markup=False)
+    if plots is not None and not result.summary.empty:
+        figure = plotting.sweep_tradeoff(result.summary)
+        _wrote(plotting.save_figures({"tradeoff": figure}, plots))
 
 
 def sensitivity(
@@ -217,6 +229,7 @@ def sensitivity(
     set_: SetOption = None,
     metric: MetricOption = None,
     out: Annotated[Path | None, typer.Option(help="Write sensitivity.csv here.")] = None,
+    plots: PlotsOption = None,
     executor: ExecutorOption = ExecutorKind.serial,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -256,3 +269,10 @@ def sensitivity(
     console.print(shown)
     if out is not None:
         console.print(f"Wrote {write_csv(table, out, 'sensitivity')}")
+    if plots is not None:
+        figures = {f"tornado_{m}": plotting.tornado_chart(table, m) for m in wanted}
+        _wrote(plotting.save_figures(figures, plots))
+
+
+def _wrote(paths: list[Path]) -> None:
+    console.print(f"Wrote {', '.join(map(str, paths))}")
