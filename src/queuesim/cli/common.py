@@ -16,8 +16,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from queuesim.analytic import StaffingTargets
 from queuesim.experiment.executors import Executor, ExecutorKind, make_executor
-from queuesim.experiment.runner import ProgressCallback
-from queuesim.scenario import ScenarioError
+from queuesim.experiment.runner import ProgressCallback, simulate
+from queuesim.results import SimulationResult
+from queuesim.scenario import ScenarioError, load_scenario
 from queuesim.scenario.overrides import parse_assignments
 from queuesim.scenario.units import parse_duration
 
@@ -130,7 +131,7 @@ ReplicationsOption = Annotated[
 SeedOption = Annotated[int | None, typer.Option(help="Override the scenario's seed.")]
 SetOption = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override a field everywhere: dotted.path=VALUE (repeatable)."),
+    typer.Option("--set", help="Override a field: dotted.path=VALUE (repeatable)."),
 ]
 ExecutorOption = Annotated[ExecutorKind, typer.Option("--executor", help="Where replications run.")]
 WorkersOption = Annotated[
@@ -192,3 +193,32 @@ def running(
         progress_bar("replications", 0) as progress,
     ):
         yield pool, progress
+
+
+def simulate_from_options(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    set_: list[str] | None,
+    *,
+    records: bool = False,
+    executor: ExecutorKind = ExecutorKind.serial,
+    workers: int | None = None,
+) -> SimulationResult:
+    """Load ``scenario`` with its ``--set`` overrides and simulate it with a progress bar;
+    every problem is a clear exit."""
+    overrides = check_run_options(replications, seed, set_)
+    try:
+        loaded = load_scenario(scenario, overrides)
+    except ScenarioError as error:
+        raise fail(str(error)) from None
+    with running(executor, workers, None) as (pool, progress):
+        return simulate(
+            loaded,
+            replications,
+            seed,
+            records=records,
+            overrides=overrides,
+            progress=progress,
+            executor=pool,
+        )

@@ -10,14 +10,19 @@ import typer
 from rich.table import Table
 
 from queuesim.cli.common import (
+    ExecutorOption,
+    ReplicationsOption,
+    SeedOption,
+    SetOption,
     TableFormat,
+    WorkersOption,
     console,
     errors,
     fail,
     format_summary_row,
-    progress_bar,
+    simulate_from_options,
 )
-from queuesim.experiment.runner import simulate
+from queuesim.experiment.executors import ExecutorKind
 from queuesim.plotting import result_figures, save_figures
 from queuesim.results import ALL, SimulationResult
 from queuesim.scenario import ScenarioError, load_scenario, scenario_json_schema
@@ -65,14 +70,9 @@ def _summary_table(result: SimulationResult) -> Table:
 
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    replications: Annotated[
-        int | None, typer.Option("--replications", "-n", help="Override the scenario's count.")
-    ] = None,
-    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a field: dotted.path=VALUE (repeatable)."),
-    ] = None,
+    replications: ReplicationsOption = None,
+    seed: SeedOption = None,
+    set_: SetOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Write the result tables to this folder.")
     ] = None,
@@ -83,27 +83,13 @@ def run(
     plots: Annotated[
         Path | None, typer.Option(help="Write the standard figures as PNG files to this folder.")
     ] = None,
+    executor: ExecutorOption = ExecutorKind.serial,
+    workers: WorkersOption = None,
 ) -> None:
     """Simulate a scenario and print its key figures with 95% confidence intervals."""
-    if replications is not None and replications < 1:
-        raise fail(f"--replications: expected a positive integer, got {replications}")
-    if seed is not None and seed < 0:
-        raise fail(f"--seed: expected a non-negative integer, got {seed}")
-    overrides = list(set_ or [])
-    try:
-        loaded = load_scenario(scenario, overrides)
-    except ScenarioError as error:
-        raise fail(str(error)) from None
-    total = loaded.replications if replications is None else replications
-    with progress_bar("replications", total) as progress:
-        result = simulate(
-            loaded,
-            replications,
-            seed,
-            records=records,
-            overrides=dict(item.split("=", 1) for item in overrides),
-            progress=progress,
-        )
+    result = simulate_from_options(
+        scenario, replications, seed, set_, records=records, executor=executor, workers=workers
+    )
     console.print(_summary_table(result))
     if out is not None:
         written = result.write(out, format.value)
@@ -118,10 +104,7 @@ def run(
 
 def validate(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a field: dotted.path=VALUE (repeatable)."),
-    ] = None,
+    set_: SetOption = None,
 ) -> None:
     """Check scenario files and each of their variants without running them; exit 2 if any
     is invalid."""
