@@ -12,9 +12,9 @@ levels and agent occupancy with confidence intervals, cross-checked against queu
 """
 
 from queuesim.analytic import (
-    StaffingTargets,
     ErlangAResult,
     ErlangCResult,
+    StaffingTargets,
     erlang_a,
     erlang_b,
     erlang_c,

@@ -50,11 +50,25 @@ def wait_bin(wait: float) -> int:
 
 
 class SegmentStats:
-    """Per-interval outcome counts of one channel × contact type in one replication."""
+    """Per-interval outcome counts of one channel × contact type in one replication.
 
-    def __init__(self, n_intervals: int, thresholds: tuple[float, ...]) -> None:
+    A deferred channel (``deadline`` given) also counts, by arrival interval, the items
+    answered within the deadline (``within_deadline``), those whose fate against it is known
+    (``deadline_due``: answered, or still waiting past due at the end) and the breaches; and,
+    at the end of each interval, the ``backlog`` and the age of its oldest item. A phone
+    channel with call-backs counts them apart: offered, accepted, answered (also ``answered``,
+    waits in ``callback_wait`` only) and missed (also ``abandoned``). A chatbot's contacts end
+    ``contained`` or ``handed_over`` (outcomes of their own in the accounting identity). Walk-in
+    customers who leave at the sight of the queue are ``balked``; ``retrials`` counts the
+    contacts that are a journey's later attempts.
+    """
+
+    def __init__(
+        self, n_intervals: int, thresholds: tuple[float, ...], deadline: float | None = None
+    ) -> None:
         n = n_intervals
         self.thresholds = thresholds
+        self.deadline = deadline
         self.offered = [0] * n
         self.answered = [0] * n
         self.abandoned = [0] * n
@@ -67,6 +81,36 @@ class SegmentStats:
         self.sl_hits = [[0] * n for _ in thresholds]
         self.short_abandons = [[0] * n for _ in thresholds]
         self.histogram = [0] * (n * N_BINS)
+        self.within_deadline = [0] * n
+        self.deadline_due = [0] * n
+        self.breached = [0] * n
+        self.backlog = [0] * n
+        self.oldest_age = [0.0] * n
+        self.callbacks_offered = [0] * n
+        self.callbacks_accepted = [0] * n
+        self.callbacks_answered = [0] * n
+        self.callbacks_missed = [0] * n
+        self.callback_wait = [0.0] * n
+        self.contained = [0] * n
+        self.handed_over = [0] * n
+        self.self_service = [0] * n
+        self.bot_closed_out = [0] * n
+        self.balked = [0] * n
+        self.retrials = [0] * n
+
+    def deferred_answered(self, interval: int, wait: float) -> None:
+        """A deferred item of ``interval`` was answered after ``wait`` (besides answered_after)."""
+        self.deadline_due[interval] += 1
+        if wait <= self.deadline:
+            self.within_deadline[interval] += 1
+        else:
+            self.breached[interval] += 1
+
+    def deferred_pending(self, interval: int, age: float) -> None:
+        """A deferred item of ``interval`` still waits at the end of the run, aged ``age``."""
+        if age > self.deadline:
+            self.deadline_due[interval] += 1
+            self.breached[interval] += 1
 
     def answered_after(self, interval: int, wait: float) -> None:
         """A customer of ``interval`` was answered after waiting ``wait`` seconds."""
@@ -123,13 +167,54 @@ COUNT_FIELDS = (
     "waited",
     "wait_answered",
     "queue_time",
+    "within_deadline",
+    "deadline_due",
+    "breached",
+    "backlog",
+    "oldest_age",
+    "callbacks_offered",
+    "callbacks_accepted",
+    "callbacks_answered",
+    "callbacks_missed",
+    "callback_wait",
+    "contained",
+    "handed_over",
+    "self_service",
+    "bot_closed_out",
+    "balked",
+    "retrials",
 )
 
 
-class GroupStats:
-    """Per-interval agent time (seconds) of one agent group in one replication."""
+def combine(tables: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Totals of several segments' tables: sums, except the oldest age (the maximum).
 
-    FIELDS = ("busy", "available", "on_break", "paid", "overtime")
+    ``backlog`` and ``oldest_age`` are states at the end of each interval, not counts.
+    """
+    combined = {key: sum(t[key] for t in tables) for key in tables[0]}
+    if "oldest_age" in combined:
+        combined["oldest_age"] = np.maximum.reduce([t["oldest_age"] for t in tables])
+    return combined  # type: ignore[return-value]
+
+
+def whole_run(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One row over all intervals: sums, the last backlog and the largest oldest age."""
+    whole = {key: values.sum(axis=0, keepdims=True) for key, values in table.items()}
+    if "backlog" in table:
+        whole["backlog"] = table["backlog"][-1:]
+        whole["oldest_age"] = table["oldest_age"].max(axis=0, keepdims=True)
+    return whole
+
+
+class GroupStats:
+    """Per-interval agent time (seconds) of one agent group in one replication.
+
+    ``busy`` is time holding any work (a contact, or at least one chat session); ``chat_busy``
+    the part of it holding chat sessions, and ``slot_busy`` the chat session-time divided by
+    the channel's session limit k.
+    """
+
+    FIELDS = ("busy", "available", "on_break", "paid", "overtime", "chat_busy", "slot_busy")
 
     def __init__(self, n_intervals: int, interval: float) -> None:
         self.interval = interval
@@ -197,18 +282,33 @@ def sl_suffix(k: int, threshold: float) -> str:
     return "" if k == 0 else f"@{threshold:g}s"
 
 
+FEATURES = frozenset({"deferred", "callback", "chatbot", "balking", "retrial"})
+"""Channel features whose KPIs are reported only for scenarios that use them."""
+
+
 def customer_kpis(
-    totals: dict[str, np.ndarray], thresholds: tuple[float, ...]
+    totals: dict[str, np.ndarray],
+    thresholds: tuple[float, ...],
+    features: frozenset[str] = FEATURES,
 ) -> dict[str, np.ndarray]:
-    """Customer KPIs for each row of summed totals (SEMANTICS.md definitions)."""
-    offered, answered = totals["offered"], totals["answered"]
+    """Customer KPIs for each row of summed totals (SEMANTICS.md definitions).
+
+    The wait and service-level KPIs are inbound: customers who accepted a call-back are left
+    out of them (their own KPIs are the ``callback*`` ones), and so are chatbot conversations
+    (``self_service``; a hand-over counts again on the live channel). The KPIs of a channel
+    feature (deferred work, call-backs, chatbots, balking, retrials) are included only when
+    ``features`` names it, so a scenario without them keeps the tables it always had.
+    """
     abandoned = totals["abandoned"]
-    resolved = answered + abandoned + totals["closed_out"]
+    offered = totals["offered"] - totals["callbacks_accepted"] - totals["self_service"]
+    answered = totals["answered"] - totals["callbacks_answered"]
+    closed_out = totals["closed_out"] - totals["bot_closed_out"]
+    resolved = answered + abandoned - totals["callbacks_missed"] + closed_out
     kpis: dict[str, np.ndarray] = {
         name: totals[name]
         for name in ("offered", "answered", "abandoned", "blocked", "closed_out", "pending")
     }
-    kpis["abandon_rate"] = _ratio(abandoned, offered)
+    kpis["abandon_rate"] = _ratio(abandoned, totals["offered"])
     kpis["p_wait"] = _ratio(totals["waited"], offered)
     kpis["asa"] = _ratio(totals["wait_answered"], answered)
     kpis["mean_wait"] = _ratio(totals["queue_time"], resolved)
@@ -222,6 +322,29 @@ def customer_kpis(
         kpis[f"sl_excl_short_abandons{suffix}"] = _ratio(
             hits, offered - totals[f"short_abandons_{k}"]
         )
+    if "deferred" in features:
+        kpis["backlog"] = totals["backlog"]
+        kpis["oldest_age"] = totals["oldest_age"]
+        kpis["deadline_met"] = _ratio(totals["within_deadline"], totals["deadline_due"])
+        kpis["breaches"] = totals["breached"]
+    if "callback" in features:
+        kpis["callbacks_offered"] = totals["callbacks_offered"]
+        kpis["callbacks_accepted"] = totals["callbacks_accepted"]
+        placed = totals["callbacks_answered"] + totals["callbacks_missed"]
+        kpis["callback_answer_rate"] = _ratio(totals["callbacks_answered"], placed)
+        kpis["callback_asa"] = _ratio(totals["callback_wait"], totals["callbacks_answered"])
+    # Outcome counts of the accounting identity are always there (zero without the feature).
+    kpis["balked"] = totals["balked"]
+    kpis["contained"] = totals["contained"]
+    kpis["handed_over"] = totals["handed_over"]
+    if "chatbot" in features:
+        kpis["containment_rate"] = _ratio(
+            totals["contained"], totals["contained"] + totals["handed_over"]
+        )
+    if "balking" in features:
+        kpis["balk_rate"] = _ratio(totals["balked"], totals["offered"])
+    if "retrial" in features:
+        kpis["retrials"] = totals["retrials"]
     return kpis
 
 
@@ -229,6 +352,9 @@ def agent_kpis(totals: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Agent KPIs for each row of summed agent seconds and staff cost."""
     return {
         "occupancy": _ratio(totals["busy"], totals["available"]),
+        "slot_occupancy": _ratio(
+            totals["busy"] - totals["chat_busy"] + totals["slot_busy"], totals["available"]
+        ),
         "utilisation": _ratio(totals["busy"], totals["paid"]),
         "overtime": totals["overtime"],
         "busy_time": totals["busy"],
@@ -242,10 +368,25 @@ def agent_kpis(totals: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def metric_unit(name: str) -> str:
     """Unit of a KPI column, as written in the ``unit`` column of every table."""
     base = name.split("@", 1)[0]
-    if base in {"offered", "answered", "abandoned", "blocked", "closed_out", "pending"}:
+    if base in {
+        "offered",
+        "answered",
+        "abandoned",
+        "blocked",
+        "closed_out",
+        "pending",
+        "backlog",
+        "breaches",
+        "callbacks_offered",
+        "callbacks_accepted",
+        "contained",
+        "handed_over",
+        "balked",
+        "retrials",
+    }:
         return "count"
     if (
-        base in {"asa", "mean_wait", "overtime"}
+        base in {"asa", "mean_wait", "overtime", "oldest_age", "callback_asa"}
         or base.startswith("wait_p")
         or base.endswith("_time")
     ):

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from queuesim.metrics import agent_kpis, customer_kpis, metric_unit
+from queuesim.metrics import agent_kpis, combine, customer_kpis, metric_unit, whole_run
 from queuesim.model.engine import CONTACT_COLUMNS, ReplicationOutput
 from queuesim.scenario.schema import Scenario
 from queuesim.scenario.units import SECONDS_PER_DAY, format_time_of_day
@@ -34,8 +34,7 @@ KEYS = ["channel", "contact_type", "agent_group"]
 
 
 def _sum(tables: Iterable[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    tables = list(tables)
-    return {key: sum(t[key] for t in tables) for key in tables[0]}  # type: ignore[misc]
+    return combine(list(tables))
 
 
 def _slice(table: dict[str, np.ndarray], start: int) -> dict[str, np.ndarray]:
@@ -65,10 +64,6 @@ def _agent_levels(
         levels[name] = table
     levels[ALL] = _sum(levels.values())
     return levels
-
-
-def _whole_run(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {key: values.sum(axis=0, keepdims=True) for key, values in table.items()}
 
 
 class TableRows:
@@ -123,6 +118,19 @@ def _long_block(kpis: dict[str, np.ndarray], replication: int, **keys: str) -> d
     }
 
 
+def channel_features(scenario: Scenario) -> frozenset[str]:
+    """The channel features a scenario uses, whose KPIs its tables report."""
+    channels = list(scenario.channels.values())
+    used = {
+        "deferred": any(c.deferred for c in channels),
+        "callback": any(c.callback is not None for c in channels),
+        "chatbot": any(c.bot is not None for c in channels),
+        "balking": any(c.balking is not None for c in channels),
+        "retrial": any(c.retrial is not None for c in channels),
+    }
+    return frozenset(name for name, present in used.items() if present)
+
+
 def add_replication(
     tables: ReplicationTables, scenario: Scenario, output: ReplicationOutput
 ) -> None:
@@ -138,14 +146,16 @@ def add_replication(
         "day": (starts // SECONDS_PER_DAY).astype(int) + 1,
         "time": np.array([format_time_of_day(s) for s in starts], dtype=object),
     }
+    features = channel_features(scenario)
     for (channel, contact_type), totals in _customer_levels(scenario, output, start).items():
         keys = {"channel": channel, "contact_type": contact_type}
-        tables.intervals.add(n, {**times, **keys, **customer_kpis(totals, thresholds)})
-        whole = customer_kpis(_whole_run(totals), thresholds)
+        kpis = customer_kpis(totals, thresholds, features)
+        tables.intervals.add(n, {**times, **keys, **kpis})
+        whole = customer_kpis(whole_run(totals), thresholds, features)
         tables.run_metrics.add(len(whole), _long_block(whole, rep, **keys))
     for group, totals in _agent_levels(scenario, output, start).items():
         tables.agents.add(n, {**times, "agent_group": group, **agent_kpis(totals)})
-        whole = agent_kpis(_whole_run(totals))
+        whole = agent_kpis(whole_run(totals))
         tables.run_metrics.add(len(whole), _long_block(whole, rep, agent_group=group))
 
 

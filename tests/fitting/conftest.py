@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import queuesim
+from queuesim.fitting import fit_contact_log, read_contact_log
 
 DAYS = 4
 RATE_PER_HOUR = 120
@@ -81,6 +82,12 @@ def known_log(tmp_path_factory: pytest.TempPathFactory) -> KnownLog:
     path = tmp_path_factory.mktemp("log") / "calls.csv"
     contacts_to_log(contacts).to_csv(path, index=False)
     return KnownLog(path, scenario, contacts)
+
+
+@pytest.fixture(scope="session")
+def fitted(known_log: KnownLog) -> queuesim.FitResult:
+    """The fit of the known log."""
+    return fit_contact_log(read_contact_log(known_log.path), 1800.0, str(known_log.path))
 
 
 @pytest.fixture(scope="session")

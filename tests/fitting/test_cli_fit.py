@@ -63,3 +63,24 @@ def test_bad_options_exit_2(tmp_path: Path) -> None:
     assert (
         result.exit_code == 2 and "--interval: expected an interval that divides" in result.output
     )
+    for options, message in [
+        (["--duration-unit", "h"], "--duration-unit: expected s or min, got 'h'"),
+        (["--time-zone", "Mars"], "--time-zone: expected an IANA time zone"),
+        (["--time-format", "%Y"], "line 2, column arrival: expected a date-time in the format"),
+    ]:
+        result = runner.invoke(app, ["fit", log, "--out", str(tmp_path), *options])
+        assert result.exit_code == 2 and message in result.output, (options, result.output)
+
+
+def test_handle_times_that_cannot_be_fitted_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "same.csv"
+    path.write_text(
+        "arrival,outcome,wait,handle_time\n"
+        "2026-03-02 08:00:00,answered,1,100\n2026-03-02 08:05:00,answered,2,100\n"
+    )
+    result = runner.invoke(app, ["fit", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"{path}: handle times of phone / general: expected durations that vary" in (
+        result.output.replace("\n", "")
+    )
+    assert "Traceback" not in result.output and "Warning" not in result.output

@@ -53,6 +53,14 @@ def test_missing_columns_are_named() -> None:
         erlang_a_patience(_report(60.0).drop(columns=["aht", "agents"]), 1800.0)
 
 
+def test_an_interval_length_other_than_the_reports_is_refused() -> None:
+    report = read_interval_report(EXAMPLE)  # 30-min rows
+    with pytest.raises(ValueError, match="expected intervals of 15 min, got rows at least 30 min"):
+        fit_interval_report(report, 900.0, "report.csv")
+    with pytest.raises(ValueError, match=r"report\.csv: expected intervals of 60 min starting on"):
+        fit_interval_report(report, 3600.0, "report.csv")
+
+
 def test_fit_of_the_example_report_gives_a_valid_labelled_scenario() -> None:
     report = read_interval_report(EXAMPLE)
     result = fit_interval_report(report, 1800.0, str(EXAMPLE))

@@ -9,6 +9,9 @@ from scipy import stats
 from queuesim.fitting import fit_distribution
 
 N = 4000
+KS_999 = float(stats.kstwo.ppf(0.999, N))
+"""Kolmogorov's 99.9% point for N values. With fitted parameters the statistic is smaller
+than with known ones (Lilliefors), so a right fit stays below it with probability > 0.999."""
 
 
 @pytest.mark.parametrize(
@@ -26,7 +29,7 @@ def test_uncensored_fit_covers_the_true_mean_and_cv_and_wins_aic(family, dist) -
     mean, cv = dist.mean(), dist.std() / dist.mean()
     assert fit.mean_low <= mean <= fit.mean_high
     assert fit.cv_low <= cv <= fit.cv_high
-    assert fit.n == N and fit.n_censored == 0 and fit.ks < 0.03
+    assert fit.n == N and fit.n_censored == 0 and fit.ks < KS_999
     others = [fit_distribution(f, sample) for f in ("exponential", "lognormal", "gamma")]
     assert fit.aic <= min(o.aic for o in others) + 1e-6
 
@@ -60,6 +63,7 @@ def test_censored_lognormal_interval_covers_truth_in_most_samples() -> None:
         (("gamma", [1.0]), "expected at least 2 observed durations, got 1"),
         (("gamma", [1.0, 0.0]), "expected observed durations that are finite and greater"),
         (("gamma", [1.0, 2.0], [-1.0]), "expected censored durations that are finite"),
+        (("gamma", [100.0, 100.0]), "expected durations that vary, got all 2 equal to 100 s"),
     ],
 )
 def test_invalid_input_is_refused(args, message) -> None:

@@ -52,6 +52,40 @@ def test_maps_columns_time_format_and_minutes(tmp_path: Path) -> None:
     assert set(log["channel"]) == {"phone"} and set(log["contact_type"]) == {"general"}
 
 
+def test_times_with_offsets_keep_their_clock_or_convert_to_the_time_zone(tmp_path: Path) -> None:
+    # Paris moves its clocks from 02:00 to 03:00 on 2026-03-29; the log mixes written offsets,
+    # UTC and a time without offset (taken as local).
+    path = write(
+        tmp_path,
+        "arrival,outcome,wait,handle_time\n"
+        "2026-03-29T01:59:00+01:00,answered,1,60\n"
+        "2026-03-29T03:01:00+02:00,answered,1,60\n"
+        "2026-03-29T08:00:00Z,answered,1,60\n"
+        "2026-03-29 11:00:00,answered,1,60\n",
+    )
+    written = read_contact_log(path)["arrival"].dt.strftime("%H:%M").tolist()
+    assert written == ["01:59", "03:01", "08:00", "11:00"]
+    local = read_contact_log(path, LogLayout(time_zone="Europe/Paris"))
+    assert local["arrival"].dt.strftime("%H:%M").tolist() == ["01:59", "03:01", "10:00", "11:00"]
+    assert local["arrival"].dt.tz is None
+    with pytest.raises(ScenarioError, match="expected an IANA time zone such as 'Europe/Paris'"):
+        read_contact_log(path, LogLayout(time_zone="Paris"))
+
+
+def test_unused_columns_are_ignored_even_twice_but_used_ones_must_be_unique(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "arrival,agent,outcome,agent,wait,handle_time\n"
+        + "2026-03-02 08:00:00,a,answered,b,1,60\n",
+    )
+    assert len(read_contact_log(path)) == 1
+    path = write(tmp_path, HEADER.strip() + ",wait\n" + GOOD.strip() + ",3\n")
+    with pytest.raises(ScenarioError, match="line 1, column wait: expected each column once"):
+        read_contact_log(path)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -77,6 +111,15 @@ def test_maps_columns_time_format_and_minutes(tmp_path: Path) -> None:
             HEADER + "2026-03-02 08:00:13,phone,claims,answered,3,\n",
             "calls.csv line 2, column handle_time: expected the handle time of an answered "
             "contact, got an empty cell",
+        ),
+        (
+            HEADER + "2026-03-02 08:00:13,,claims,answered,3,5\n",
+            "calls.csv line 2, column channel: expected a channel name, got an empty cell",
+        ),
+        (
+            HEADER + "2026-03-02 08:00:13,phone,All,answered,3,5\n",
+            "calls.csv line 2, column contact_type: expected a contact type name other than "
+            "'all' (totals), got 'All'",
         ),
         (
             HEADER + "2026-03-02 08:00:13,phone,claims,answered,,5\n",

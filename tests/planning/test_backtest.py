@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -14,6 +15,7 @@ import queuesim
 from queuesim.cli import app
 from queuesim.fitting import read_interval_report
 from queuesim.planning import backtest, band_rank, coverage_summary, prediction_bands
+from queuesim.planning.plots import backtest_plot
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "scenarios" / "data"
@@ -124,23 +126,55 @@ def test_backtest_end_to_end_runs_the_actual_volumes(tmp_path: Path) -> None:
     assert result.band == pytest.approx(0.9) and result.replications == 19
     assert set(result.summary["metric"]) == {"answered", "abandon_rate", "asa", "sl_all"}
     answered = result.intervals[result.intervals["metric"] == "answered"]
-    # The simulated volume is Poisson around the actual: answered is centred on it.
-    assert abs(answered["predicted"].sum() / answered["actual"].sum() - 1) < 0.05
+    # The simulated volume is Poisson around the actual, so the day's answered total is centred
+    # on the actual one; it varies less than the Poisson offered total V it comes from, so the
+    # mean of 19 days minus one actual day has a standard deviation below sqrt(V (1 + 1/19)).
+    offered = actuals["offered"].sum()
+    gap = answered["predicted"].sum() - answered["actual"].sum()
+    assert abs(gap) <= 4 * (offered * (1 + 1 / 19)) ** 0.5, (gap, offered)
     summary = result.summary.set_index("metric")
     assert (summary["coverage_low"] <= summary["coverage"]).all()
+    figure = backtest_plot(result)
+    assert len(figure.axes) == 4
+    for ax in figure.axes:
+        metric = ax.get_title().split(":")[0]
+        rows = result.intervals[result.intervals["metric"] == metric]
+        assert f"coverage {rows['inside'].mean():.0%} of {len(rows)} intervals" in ax.get_title()
+        predicted, _, outside = ax.lines
+        np.testing.assert_allclose(predicted.get_ydata(), rows["predicted"])
+        assert len(outside.get_ydata()) == (~rows["inside"]).sum()
+        assert outside.get_color() == "red"
     assert summary.loc["answered", "bias"] == pytest.approx(
         (answered["predicted"] - answered["actual"]).mean()
     )
 
 
-def test_backtest_errors_name_the_scenario(tmp_path: Path) -> None:
+def test_backtest_errors_name_the_scenario_or_the_actuals(tmp_path: Path) -> None:
     actuals = read_interval_report(DATA / "example_intervals.csv")
     wrong = actuals.assign(channel="chat")
-    with pytest.raises(queuesim.ScenarioError, match="expected the actuals' channel 'chat'"):
-        backtest(LINE, wrong, replications=3)
+    with pytest.raises(queuesim.ScenarioError) as raised:
+        backtest(LINE, wrong, replications=3, actuals_source="day.csv")
+    assert str(raised.value) == (
+        "day.csv interval 2026-03-09 08:00: expected a channel of the scenario (phone), got 'chat'"
+    )
     early = actuals.head(3).assign(interval_start=[6 * 3600.0, 28800.0, 30600.0])
-    with pytest.raises(queuesim.ScenarioError, match=str(LINE)):
-        backtest(LINE, early, replications=3)
+    with pytest.raises(queuesim.ScenarioError) as raised:
+        backtest(LINE, early, replications=3, actuals_source="day.csv")
+    assert str(raised.value) == (
+        "day.csv interval 2026-03-09 06:00: expected volume only while the scenario's channel "
+        "phone is open (08:00–18:00), got 19 offered"
+    )
+    off_grid = actuals.head(2).assign(interval_start=[28800.0, 29700.0])
+    with pytest.raises(
+        queuesim.ScenarioError,
+        match="08:15: expected the start of one of the scenario's 30-min intervals, got 08:15",
+    ):
+        backtest(LINE, off_grid, replications=3)
+    broken = {**yaml.safe_load(LINE.read_text()), "interval": "7 min"}
+    with pytest.raises(
+        queuesim.ScenarioError, match=r"<dict>: expected an 'interval' that divides a day"
+    ):
+        backtest(broken, actuals, replications=3, base_dir=DATA)
 
 
 def test_cli_backtest_prints_coverage_and_writes_plot(tmp_path: Path) -> None:
@@ -153,8 +187,15 @@ def test_cli_backtest_prints_coverage_and_writes_plot(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "coverage" in result.output and "sl_all" in result.output
+    assert "9 replications give 80% bands, not 90%; use -n 19 or more" in result.output
     assert (tmp_path / "backtest.png").stat().st_size > 0
     summary = pd.read_csv(tmp_path / "backtest_summary.csv")
     assert summary["intervals"].max() == 20
-    bad = runner.invoke(app, ["backtest", str(LINE), "--actuals", str(tmp_path / "none.csv")])
-    assert bad.exit_code == 2 and "expected an existing CSV file" in bad.output
+    for options, message in [
+        (["--actuals", str(tmp_path / "none.csv")], "expected an existing CSV file"),
+        (["--actuals", str(report), "--column", "offered"], "--column: expected STANDARD=HEADER"),
+        (["--actuals", str(report), "--time-zone", "CET+1"], "--time-zone: expected an IANA"),
+        (["--actuals", str(report), "--band", "1.5"], "--band: expected a share"),
+    ]:
+        bad = runner.invoke(app, ["backtest", str(LINE), *options])
+        assert bad.exit_code == 2 and message in bad.output, (options, bad.output)

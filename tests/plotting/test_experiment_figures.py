@@ -34,6 +34,36 @@ def test_difference_bars_one_panel_per_metric(differences: pd.DataFrame) -> None
         difference_bars(differences, ["csat"])
 
 
+def test_difference_bars_wrap_many_metrics_into_rows_of_three(differences) -> None:
+    metrics = ["sl_all", "asa", "abandon_rate", "occupancy", "mean_wait", "wait_p90", "cost"]
+    table = pd.concat(
+        [differences[differences["metric"] == "asa"].assign(metric=m) for m in metrics],
+        ignore_index=True,
+    )
+    figure = difference_bars(table)
+    assert len(figure.axes) == 7  # the two unused cells of the 3 × 3 grid are removed
+    positions = [ax.get_subplotspec().get_geometry() for ax in figure.axes]
+    assert {(rows, columns) for rows, columns, _, _ in positions} == {(3, 3)}
+    assert [ax.get_title().split("\n")[0] for ax in figure.axes][:2] == [
+        "service level (of offered)",
+        "average speed of answer",
+    ]
+    assert [ax.get_ylabel() for ax in figure.axes] == [
+        "variant",
+        "",
+        "",
+        "variant",
+        "",
+        "",
+        "variant",
+    ]
+    width, _ = figure.get_size_inches() * figure.dpi
+    assert width <= 1400  # three panels wide, not seven
+    for ax in figure.axes:  # first variant on top in every panel
+        low, high = ax.get_ylim()
+        assert low > high
+
+
 def test_variant_bars_heights_and_intervals() -> None:
     summary = pd.DataFrame(
         {

@@ -64,7 +64,7 @@ BANK_CASES: dict[str, tuple[Edit, str]] = {
         lambda d: d.update(colour="blue"),
         "colour: unknown key 'colour'; expected one of version, name, description, horizon, "
         "interval, warmup, replications, seed, service_level, channels, contact_types, "
-        "agent_groups",
+        "agent_groups, variants",
     ),
     "unknown nested key": (
         lambda d: group(d).update(sizee=3),
@@ -93,7 +93,7 @@ BANK_CASES: dict[str, tuple[Edit, str]] = {
     "wrong type: scalar for a model": (
         lambda d: d["agent_groups"].update(tellers=5),
         "agent_groups.tellers: expected a mapping of settings (channels, size, shifts, "
-        "roster_csv, shrinkage, absenteeism, cost_per_hour), got 5",
+        "roster_csv, shrinkage, absenteeism, cost_per_hour, deferred_order, skills), got 5",
     ),
     "wrong type: text for a list": (
         lambda d: group(d).update(channels="branch"),
@@ -113,7 +113,8 @@ BANK_CASES: dict[str, tuple[Edit, str]] = {
     ),
     "wrong literal": (
         lambda d: branch(d).update(kind="fax"),
-        "channels.branch.kind: expected 'phone' or 'walk_in', got 'fax'",
+        "channels.branch.kind: expected 'phone', 'walk_in', 'chat', 'email', 'social' or "
+        "'chatbot', got 'fax'",
     ),
     "duration without unit": (
         lambda d: d["contact_types"]["cash"]["handle_time"].update(mean=240),

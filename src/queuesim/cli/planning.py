@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.table import Table
 
+from queuesim.analytic import StaffingTargets
 from queuesim.cli.common import (
     console,
     duration_option,
@@ -18,8 +21,17 @@ from queuesim.cli.common import (
     parse_targets,
     progress_bar,
 )
-from queuesim.fitting.logs import REPORT_COLUMNS, LogLayout, read_interval_report
+from queuesim.cli.fit import (
+    ColumnOption,
+    DurationUnitOption,
+    TimeFormatOption,
+    TimeZoneOption,
+    interval_option,
+    log_layout,
+)
+from queuesim.fitting.logs import REPORT_COLUMNS, read_interval_report
 from queuesim.planning.backtest import backtest as run_backtest
+from queuesim.planning.backtest import band_rank
 from queuesim.planning.plots import backtest_plot
 from queuesim.planning.staffing_table import (
     read_forecast,
@@ -27,16 +39,8 @@ from queuesim.planning.staffing_table import (
     staffing_table,
 )
 from queuesim.scenario import ScenarioError
-from queuesim.scenario.units import SECONDS_PER_DAY
 
 SL_METRICS = ("sl_all", "sl_answered", "sl_excl_short_abandons")
-
-
-def _interval(text: str) -> float:
-    seconds = duration_option("--interval", text)
-    if seconds <= 0 or SECONDS_PER_DAY % seconds:
-        raise fail(f"--interval: expected an interval that divides a day, got {text!r}")
-    return seconds
 
 
 def staffing(
@@ -68,14 +72,24 @@ def staffing(
 ) -> None:
     """Agents needed per interval (Erlang C or A), net and gross of shrinkage."""
     targets = parse_targets(target)
-    seconds = _interval(interval)
+    if targets.service_level is not None and targets.threshold is None:
+        raise fail("--target: service_level needs a threshold, such as --target threshold='20 s'")
+    seconds = interval_option(interval)
     mean_patience = None if patience is None else duration_option("--patience", patience)
+    if mean_patience is not None and mean_patience <= 0:
+        raise fail(f"--patience: expected a mean patience greater than 0 s, got {patience!r}")
+    if targets.abandon_rate is not None and mean_patience is None:
+        raise fail("--target: abandon_rate needs --patience (Erlang C has no abandonment)")
     default_aht = None if aht is None else duration_option("--aht", aht)
+    if default_aht is not None and default_aht <= 0:
+        raise fail(f"--aht: expected a handle time greater than 0 s, got {aht!r}")
+    if not 0.0 <= shrinkage < 1.0:
+        raise fail(f"--shrinkage: expected a share from 0 up to (not including) 1, got {shrinkage}")
     if replications < 2:
         raise fail(f"--replications: expected at least 2, got {replications}")
     try:
         table = staffing_table(
-            read_forecast(forecast, channel),
+            read_forecast(forecast, channel, seconds),
             seconds,
             targets,
             patience=mean_patience,
@@ -94,48 +108,69 @@ def staffing(
                 )
     except (ScenarioError, ValueError) as error:
         raise fail(str(error)) from None
-    model = table["model"].iloc[0]
-    title = f"Staffing for {forecast} ({model} per interval"
-    if simulate:
-        title += f"; simulated day, mean [95% CI] over {replications} replications"
-    view = Table(title=title + ")", title_justify="left")
-    for name in ("time", "volume", "AHT", "agents", "gross", "SL", "abandon", "occupancy"):
-        view.add_column(name, justify="right")
-    if simulate:
-        for name in ("simulated SL", "simulated abandon"):
-            view.add_column(name, justify="right")
-    for row in table.itertuples():
-        cells = [
-            row.time,
-            f"{row.volume:g}",
-            f"{row.aht:.0f} s",
-            str(row.agents),
-            str(row.agents_gross),
-            format_value(row.service_level, "ratio"),
-            format_value(row.abandon_rate, "ratio"),
-            format_value(row.occupancy, "ratio"),
-        ]
-        if simulate:
-            cells.append(
-                format_estimate(row.sim_sl_all, row.sim_sl_all_low, row.sim_sl_all_high, "ratio")
-            )
-            cells.append(
-                format_estimate(
-                    row.sim_abandon_rate,
-                    row.sim_abandon_rate_low,
-                    row.sim_abandon_rate_high,
-                    "ratio",
-                )
-            )
-        view.add_row(*cells)
-    console.print(view)
+    console.print(_staffing_view(table, forecast, targets, mean_patience, simulate, replications))
     if targets.threshold is not None:
         console.print(f"SL = answered within {targets.threshold:g} s / offered.")
-    console.print("ASA and the simulated ASA are in the CSV (--out).")
+    if simulate:
+        console.print("The simulated ASA is in the CSV (--out).")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(out, index=False)
         console.print(f"Wrote {out}", markup=False, highlight=False)
+
+
+def _staffing_view(
+    table: pd.DataFrame,
+    forecast: Path,
+    targets: StaffingTargets,
+    patience: float | None,
+    simulate: bool,
+    replications: int,
+) -> Table:
+    """The staffing table for the terminal: the measures the targets and model make relevant
+    (service level with a threshold, ASA with an ASA target, abandonment with a patience)."""
+    columns: list[tuple[str, Callable[[Any], str]]] = [
+        ("time", lambda r: r.time),
+        ("volume", lambda r: f"{r.volume:g}"),
+        ("AHT", lambda r: f"{r.aht:.0f} s"),
+        ("agents", lambda r: str(r.agents)),
+        ("gross", lambda r: str(r.agents_gross)),
+    ]
+    if targets.threshold is not None:
+        columns.append(("SL", lambda r: format_value(r.service_level, "ratio")))
+    if targets.asa is not None:
+        columns.append(("ASA", lambda r: format_value(r.asa, "s")))
+    if patience is not None:
+        columns.append(("abandon", lambda r: format_value(r.abandon_rate, "ratio")))
+    columns.append(("occupancy", lambda r: format_value(r.occupancy, "ratio")))
+    if simulate:
+        if targets.threshold is not None:
+            columns.append(
+                (
+                    "simulated SL",
+                    lambda r: format_estimate(
+                        r.sim_sl_all, r.sim_sl_all_low, r.sim_sl_all_high, "ratio"
+                    ),
+                )
+            )
+        if patience is not None:
+            columns.append(
+                (
+                    "simulated abandon",
+                    lambda r: format_estimate(
+                        r.sim_abandon_rate, r.sim_abandon_rate_low, r.sim_abandon_rate_high, "ratio"
+                    ),
+                )
+            )
+    title = f"Staffing for {forecast} ({table['model'].iloc[0]} per interval"
+    if simulate:
+        title += f"; simulated day, mean [95% CI] over {replications} replications"
+    view = Table(title=title + ")", title_justify="left")
+    for name, _ in columns:
+        view.add_column(name, justify="right")
+    for row in table.itertuples():
+        view.add_row(*(cell(row) for _, cell in columns))
+    return view
 
 
 def backtest(
@@ -147,12 +182,10 @@ def backtest(
     sl_metric: Annotated[
         str, typer.Option(help="Simulated service level the report's sl is compared with.")
     ] = "sl_all",
-    column: Annotated[
-        list[str] | None,
-        typer.Option(help="Map a standard report column to the file's header: offered=calls."),
-    ] = None,
-    time_format: Annotated[str, typer.Option(help="'iso' or a strptime format.")] = "iso",
-    duration_unit: Annotated[str, typer.Option(help="Unit of asa and aht: s or min.")] = "s",
+    column: ColumnOption = None,
+    time_format: TimeFormatOption = "iso",
+    duration_unit: DurationUnitOption = "s",
+    time_zone: TimeZoneOption = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the tables and the plot.")] = None,
 ) -> None:
     """Compare a scenario's predictions with actual intervals: bands, coverage, bias."""
@@ -162,17 +195,9 @@ def backtest(
         raise fail(f"--band: expected a share between 0 and 1, got {band}")
     if replications < 2:
         raise fail(f"--replications: expected at least 2, got {replications}")
-    mapping = {}
-    for item in column or []:
-        standard, sep, header = item.partition("=")
-        if not sep or standard.strip() not in REPORT_COLUMNS:
-            raise fail(
-                f"--column: expected STANDARD=HEADER with STANDARD one of "
-                f"{', '.join(REPORT_COLUMNS)}, got {item!r}"
-            )
-        mapping[standard.strip()] = header.strip()
+    layout = log_layout(column, time_format, duration_unit, time_zone, REPORT_COLUMNS)
     try:
-        report = read_interval_report(actuals, LogLayout(mapping, time_format, duration_unit))
+        report = read_interval_report(actuals, layout)
         result = run_backtest(
             scenario,
             report,
@@ -180,6 +205,7 @@ def backtest(
             seed=seed,
             band=band,
             sl_metric=sl_metric,
+            actuals_source=str(actuals),
         )
     except (ScenarioError, ValueError) as error:
         raise fail(str(error)) from None
@@ -202,6 +228,15 @@ def backtest(
             format_value(row.rmse, unit),
         )
     console.print(view)
+    if result.band < band - 1e-9:
+        wanted = math.ceil(2 / (1 - band) - 1 - 1e-9)
+        console.print(
+            f"Note: {replications} replications give {result.band:.0%} bands, not {band:.0%}; "
+            f"use -n {wanted} or more (k = {band_rank(replications, band)} from each end).",
+            style="yellow",
+            markup=False,
+            highlight=False,
+        )
     console.print(
         "bias = mean(predicted − actual). The simulated volume is Poisson around the actual, "
         "so bands of counts are wider than given the actual volume (coverage runs high)."

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from queuesim.fitting.arrivals import arrival_profile, daily_dispersion
+from queuesim.fitting.arrivals import arrival_profile, daily_dispersion, daily_totals
 from queuesim.fitting.handle_time import fit_handle_times
-from queuesim.fitting.intervals import erlang_a_patience, report_profile
+from queuesim.fitting.intervals import check_interval, erlang_a_patience, report_profile
 from queuesim.fitting.patience import fit_patience, kaplan_meier
 from queuesim.fitting.scenario_file import (
     ChannelDraft,
@@ -100,14 +100,15 @@ def _row(
 
 
 def _mix(log: pd.DataFrame) -> pd.DataFrame:
+    """Contact-type shares per channel with exact (Clopper–Pearson) 95% intervals, which stay
+    inside [0, 1] and hold for rare types too."""
     rows = []
     for channel, group in log.groupby("channel", sort=True):
         counts = group["contact_type"].value_counts().sort_index()
-        n = counts.sum()
+        n = int(counts.sum())
         for contact_type, k in counts.items():
-            p = k / n
-            half = stats.norm.ppf(0.975) * math.sqrt(p * (1 - p) / n)
-            rows.append((str(channel), str(contact_type), int(k), p, max(p - half, 0), p + half))
+            ci = stats.binomtest(int(k), n).proportion_ci(0.95)
+            rows.append((str(channel), str(contact_type), int(k), k / n, ci.low, ci.high))
     return pd.DataFrame(
         rows, columns=["channel", "contact_type", "contacts", "share", "ci_low", "ci_high"]
     )
@@ -115,13 +116,10 @@ def _mix(log: pd.DataFrame) -> pd.DataFrame:
 
 def _daily_mean(log: pd.DataFrame) -> dict[str, tuple]:
     """Mean daily volume per channel with a Student-t interval over days."""
-    days = pd.date_range(
-        log["arrival"].min().normalize(), log["arrival"].max().normalize(), freq="D"
-    )
+    per_day = daily_totals(log)
     result = {}
-    for channel, group in log.groupby("channel", sort=True):
-        totals = group["arrival"].dt.normalize().value_counts().reindex(days, fill_value=0)
-        x = totals.to_numpy(dtype=float)
+    for channel in sorted(per_day.columns):
+        x = per_day[channel].to_numpy(dtype=float)
         if len(x) > 1:
             half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
         else:
@@ -184,7 +182,7 @@ def _log_estimates(log: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Dat
             m.contact_type,
             (m.share, m.ci_low, m.ci_high),
             "ratio",
-            "share of contacts; normal CI",
+            "share of contacts; Clopper-Pearson CI",
         )
         for m in tables["mix"].itertuples()
     ]
@@ -281,10 +279,10 @@ def _channel_draft(
     disp = dispersion[dispersion["channel"] == channel].iloc[0]
     cv = None if math.isnan(disp.cv) or disp.cv == 0 else float(disp.cv)
     disp_note = (
-        f"gamma-Poisson cv of daily totals over {n_days} days "
+        f"gamma-Poisson cv of daily totals over {n_days} open days "
         f"[95% CI {disp.ci_low:.3f}, {disp.ci_high:.3f}]"
         if cv
-        else f"daily totals over {n_days} day(s) are not overdispersed or too few to tell"
+        else f"daily totals over {n_days} open day(s) are not overdispersed or too few to tell"
     )
     patience = tables["patience"]
     if not patience.empty:
@@ -300,7 +298,7 @@ def _channel_draft(
     return ChannelDraft(
         name=scenario_name(channel),
         profile=[(s, v, None) for s, v in zip(span["interval_start"], span["volume"], strict=True)],
-        profile_note=f"mean arrivals per interval over {n_days} day(s) of the log",
+        profile_note=f"mean arrivals per interval over the {n_days} open day(s) of the log",
         mix={
             names[t]: float(x) for t, x in zip(shares["contact_type"], shares["share"], strict=True)
         },
@@ -317,20 +315,23 @@ def fit_contact_log(
     """Fit arrivals, handle times and patience to a contact log (see the module docstring).
 
     ``log`` as read by :func:`~queuesim.fitting.logs.read_contact_log`; ``interval`` the
-    reporting interval in seconds. Raises ValueError for an empty log, or a contact type with
-    fewer than 2 handle times.
+    reporting interval in seconds. Raises ValueError, starting with ``source``, for an empty
+    log, a contact type with fewer than 2 handle times, or durations that cannot be fitted.
     """
     if log.empty:
         raise ValueError(f"{source}: expected at least one contact, got none")
-    tables = {
-        "profile": arrival_profile(log, interval),
-        "dispersion": daily_dispersion(log),
-        "mix": _mix(log),
-        "handle_time": fit_handle_times(log),
-        "after_contact_work": _after_contact_work(log),
-        "patience": fit_patience(log),
-        "kaplan_meier": kaplan_meier(log),
-    }
+    try:
+        tables = {
+            "profile": arrival_profile(log, interval),
+            "dispersion": daily_dispersion(log),
+            "mix": _mix(log),
+            "handle_time": fit_handle_times(log),
+            "after_contact_work": _after_contact_work(log),
+            "patience": fit_patience(log),
+            "kaplan_meier": kaplan_meier(log),
+        }
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None
     shared = log.groupby("contact_type")["channel"].nunique()
     notes: list[str] = []
     channels: list[ChannelDraft] = []
@@ -341,11 +342,10 @@ def fit_contact_log(
         contact_types += _contact_type_drafts(channel, names, tables, source)
         channels.append(_channel_draft(channel, names, tables, notes))
     draft = ScenarioDraft(
-        name=f"Fitted from {Path(source).name}",
-        source=source,
-        interval=interval,
-        channels=channels,
-        contact_types=contact_types,
+        source,
+        interval,
+        channels,
+        contact_types,
         header=[
             f"Scenario fitted by `queuesim fit` from {source}",
             f"({len(log)} contacts, {log['arrival'].min():%Y-%m-%d} to "
@@ -366,10 +366,16 @@ def fit_interval_report(
     ``report`` as read by :func:`~queuesim.fitting.logs.read_interval_report`. The handle-time
     shape cannot be seen in aggregates: the scenario uses exponential handle times scaled to
     each interval's AHT, and exponential patience with the pooled Erlang A estimate (module
-    :mod:`~queuesim.fitting.intervals`). Raises ValueError without an ``aht`` column.
+    :mod:`~queuesim.fitting.intervals`). Raises ValueError, starting with ``source``, without
+    an ``aht`` column, for a channel without an AHT, or for intervals that are not
+    ``interval`` seconds long.
     """
     if "aht" not in report or report["aht"].isna().all():
         raise ValueError(f"{source}: expected an aht column to fit handle times, got none")
+    try:
+        check_interval(report, interval)
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None
     profile = report_profile(report)
     notes: list[str] = []
     rows = []
@@ -384,6 +390,11 @@ def fit_interval_report(
         weights = answered.fillna(0.0).to_numpy()
         ahts = rows_ch["aht"].to_numpy()
         known = ~np.isnan(ahts) & (weights > 0)
+        if not known.any():
+            raise ValueError(
+                f"{source}: expected an aht for some answered interval of channel {channel}, "
+                "got none"
+            )
         mean_aht = float(np.average(ahts[known], weights=weights[known]))
         rows.append(
             _row(
@@ -467,11 +478,10 @@ def fit_interval_report(
             )
         )
     draft = ScenarioDraft(
-        name=f"Fitted from {Path(source).name}",
-        source=source,
-        interval=interval,
-        channels=channels,
-        contact_types=contact_types,
+        source,
+        interval,
+        channels,
+        contact_types,
         header=[
             f"Scenario fitted by `queuesim fit --report` from {source}.",
             "Interval reports give volumes and AHT; handle-time shape and patience are",

@@ -34,7 +34,8 @@ def fit_handle_times(log: pd.DataFrame) -> pd.DataFrame:
     answered contacts with a handle time above zero are used. Returns one row per channel ×
     contact type × family with the fields of
     :class:`~queuesim.fitting.likelihood.DistributionFit`, ``delta_aic`` and ``best``. A
-    contact type with fewer than 2 handle times is left out.
+    contact type with fewer than 2 handle times is left out. Raises ValueError naming the
+    channel and contact type whose handle times cannot be fitted (all equal, say).
     """
     answered = log[(log["outcome"] == "answered") & (log["handle_time"] > 0)]
     frames = []
@@ -42,7 +43,10 @@ def fit_handle_times(log: pd.DataFrame) -> pd.DataFrame:
         times = rows["handle_time"].to_numpy()
         if len(times) < 2:
             continue
-        fits = [fit_distribution(family, times) for family in HANDLE_TIME_FAMILIES]
+        try:
+            fits = [fit_distribution(family, times) for family in HANDLE_TIME_FAMILIES]
+        except ValueError as error:
+            raise ValueError(f"handle times of {channel} / {contact_type}: {error}") from None
         frames.append(fits_table(fits, channel=str(channel), contact_type=str(contact_type)))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

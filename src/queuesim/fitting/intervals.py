@@ -9,10 +9,12 @@ Patience cannot be observed in aggregates; it is **approximated** by inverting E
 patience for which an M/M/n+M queue with the interval's arrival rate (offered / interval
 length), AHT and agents (the report's ``agents``, rounded) abandons at the reported rate. The
 approximation assumes a steady state within each interval (no carry-over from the previous
-one), Poisson arrivals, exponential handle times and exponential patience. A rate above what
-Erlang A can give with instant abandonment (its loss probability) or an interval without
-abandonments has no estimate. The pooled estimate is the one mean patience for which the
-Erlang A abandonments of all usable intervals add up to the reported total.
+one), Poisson arrivals, exponential handle times and exponential patience. An interval without
+abandonments has no estimate, nor has a rate outside what Erlang A can give: above its loss
+probability (instant abandonment), or, in an interval whose load exceeds its agents, below the
+share 1 − agents / load that abandons however patient callers are. The pooled estimate is
+the one mean patience for which the Erlang A abandonments of all usable intervals add up to
+the reported total.
 """
 
 from __future__ import annotations
@@ -27,6 +29,25 @@ from queuesim.analytic import erlang_a
 from queuesim.scenario.units import format_time_of_day
 
 _LOG_LOW, _LOG_HIGH = math.log(0.1), math.log(1e7)
+
+
+def check_interval(report: pd.DataFrame, interval: float) -> None:
+    """Raise ValueError unless the report's intervals are ``interval`` seconds long: every
+    start on that grid, and some two rows of a day and channel one interval apart (a report
+    of 30-min rows read as 15-min ones would double every rate)."""
+    length = f"{interval / 60:g} min"
+    misaligned = report[report["interval_start"] % interval != 0]
+    if not misaligned.empty:
+        start = format_time_of_day(misaligned["interval_start"].iloc[0])
+        raise ValueError(f"expected intervals of {length} starting on its grid, got one at {start}")
+    keys = [report["channel"], report["date"].fillna("-")]
+    groups = report.groupby(keys)["interval_start"]
+    steps = np.concatenate([np.diff(np.sort(starts.to_numpy())) for _, starts in groups])
+    if len(steps) and steps.min() > interval:
+        raise ValueError(
+            f"expected intervals of {length}, got rows at least {steps.min() / 60:g} min apart: "
+            "give the report's interval length"
+        )
 
 
 def report_profile(report: pd.DataFrame) -> pd.DataFrame:
@@ -124,4 +145,4 @@ def erlang_a_patience(report: pd.DataFrame, interval: float) -> tuple[pd.DataFra
     return table, math.exp(optimize.brentq(gap, _LOG_LOW, _LOG_HIGH, xtol=1e-6))
 
 
-__all__ = ["erlang_a_patience", "report_profile"]
+__all__ = ["check_interval", "erlang_a_patience", "report_profile"]

@@ -13,6 +13,7 @@ is accurate for the hundreds to thousands of contacts of a log.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -130,10 +131,12 @@ def _gradient(g: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
 def _interval(
     g: Callable[[np.ndarray], float], theta: np.ndarray, cov: np.ndarray
 ) -> tuple[float, float, float]:
-    """A positive quantity exp(g(θ)) with its 95% Wald interval on the log scale."""
+    """A positive quantity exp(g(θ)) with its 95% Wald interval on the log scale (NaN bounds
+    when the observed information is not positive definite at the maximum)."""
     centre = g(theta)
     grad = _gradient(g, theta)
-    se = float(np.sqrt(max(grad @ cov @ grad, 0.0)))
+    variance = float(grad @ cov @ grad)
+    se = float(np.sqrt(variance)) if variance >= 0 else np.nan
     return float(np.exp(centre)), float(np.exp(centre - Z95 * se)), float(np.exp(centre + Z95 * se))
 
 
@@ -143,8 +146,8 @@ def fit_distribution(
     """Fit ``family`` by maximum likelihood to ``observed`` durations (> 0, seconds) and
     ``censored`` ones (right-censored: the true value exceeds the one given).
 
-    Raises ValueError for an unknown family, non-positive or non-finite data, or fewer than
-    two observed values.
+    Raises ValueError for an unknown family, non-positive or non-finite data, fewer than
+    two observed values, values that are all equal, or a fit that does not converge.
     """
     if family not in _SCIPY:
         raise ValueError(f"expected a family {', '.join(FAMILIES)}, got {family!r}")
@@ -156,10 +159,22 @@ def fit_distribution(
         raise ValueError("expected observed durations that are finite and greater than 0")
     if not (np.isfinite(censored).all() and (censored > 0).all()):
         raise ValueError("expected censored durations that are finite and greater than 0")
+    if np.ptp(np.concatenate([observed, censored])) == 0:
+        raise ValueError(
+            f"expected durations that vary, got all {len(observed) + len(censored)} equal to "
+            f"{observed[0]:g} s"
+        )
     spec = _SCIPY[family]
     data = stats.CensoredData(uncensored=observed, right=censored) if len(censored) else observed
-    fitted = spec.dist.fit(data, floc=0.0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fitted = spec.dist.fit(data, floc=0.0)
+    except (ValueError, RuntimeError, FloatingPointError) as error:
+        raise ValueError(f"the {family} fit did not converge ({error})") from None
     theta = np.log([fitted[0], fitted[-1]] if spec.shape else [fitted[-1]])
+    if not np.isfinite(theta).all():
+        raise ValueError(f"the {family} fit did not converge (parameters {fitted})")
     nll = _neg_log_likelihood(family, observed, censored)
     information = _hessian(nll, theta)
     try:

@@ -13,13 +13,19 @@ Contact log, one row per contact (the default layout; every name can be mapped):
     2026-03-02 08:00:41,phone,policy,abandoned,95.0,
 
 - ``arrival``: when the contact arrived, an ISO date-time by default (``2026-03-02 08:00:13``
-  or ``2026-03-02T08:00:13``), or any ``strptime`` format given as ``time_format``.
+  or ``2026-03-02T08:00:13``), or any ``strptime`` format given as ``time_format``. Profiles
+  are per interval of the local day, so times are kept as local clock times: a time without
+  an offset is taken as local; a time with one (``2026-03-29T09:00:00+02:00``, ``...Z``) is
+  converted to ``time_zone`` (an IANA name such as ``Europe/Paris``) when the layout gives
+  one, and otherwise keeps the clock time written (its offset dropped). A log written in UTC
+  therefore needs ``time_zone``; across a daylight-saving change the local clock is right.
 - ``outcome``: ``answered``, ``abandoned``, ``blocked`` (turned away, never queued) or
   ``closed_out`` (still queued when the line closed). Case is ignored.
 - ``wait``: time in queue: until answered, until abandoning, or until closing; ``>= 0``.
 - ``handle_time``: talk and hold time of answered contacts (empty for the others).
 - optional ``channel`` and ``contact_type`` (one of each, named ``phone`` and ``general``, when
-  absent) and ``after_contact_work`` (wrap-up time of answered contacts).
+  absent; a cell may be neither empty nor ``all``, the name of totals) and
+  ``after_contact_work`` (wrap-up time of answered contacts).
 
 ``wait``, ``handle_time`` and ``after_contact_work`` are plain numbers in seconds, or minutes
 with ``duration_unit="min"``.
@@ -42,11 +48,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from queuesim.scenario.errors import ScenarioError
-from queuesim.scenario.tables import _number, _Reader
+from queuesim.scenario.tables import CsvReader, parse_number
 from queuesim.scenario.units import parse_time_of_day
 
 LOG_COLUMNS = (
@@ -72,6 +79,7 @@ REPORT_COLUMNS = (
 )
 REPORT_REQUIRED = REPORT_COLUMNS[:2]
 OUTCOMES = ("answered", "abandoned", "blocked", "closed_out")
+ALL = "all"
 DEFAULT_CHANNEL = "phone"
 DEFAULT_CONTACT_TYPE = "general"
 DURATION_UNITS = {"s": 1.0, "min": 60.0}
@@ -88,18 +96,21 @@ class LogLayout:
             ``"%d/%m/%Y %H:%M:%S"``.
         duration_unit: ``"s"`` or ``"min"``: the unit of the plain numbers in the duration
             columns.
+        time_zone: an IANA time zone (``"Europe/Paris"``) to which date-times written with an
+            offset are converted; None keeps their written clock time (module docstring).
     """
 
     columns: Mapping[str, str] | None = None
     time_format: str = "iso"
     duration_unit: str = "s"
+    time_zone: str | None = None
 
     def header(self, standard: str) -> str:
         """The (lower-case) header of the standard column ``standard`` in the file."""
         return (dict(self.columns or {}).get(standard, standard)).strip().lower()
 
     def check(self, known: Sequence[str]) -> None:
-        """Raise ValueError for a mapping of an unknown column or an unknown unit."""
+        """Raise ValueError for a mapping of an unknown column, an unknown unit or time zone."""
         unknown = sorted(set(self.columns or {}) - set(known))
         if unknown:
             raise ValueError(
@@ -107,41 +118,43 @@ class LogLayout:
             )
         if self.duration_unit not in DURATION_UNITS:
             raise ValueError(f"expected a duration unit s or min, got {self.duration_unit!r}")
+        if self.time_zone is not None:
+            zone(self.time_zone)
 
 
-class _LogReader(_Reader):
-    """A CSV reader that ignores columns it does not use (logs carry many)."""
-
-    def _check_header(self, line: int, header: list[str]) -> None:
-        if len(header) == 1 and ";" in header[0]:
-            super()._check_header(line, header)
-            return
-        for name in set(self.allowed):
-            if header.count(name) > 1:
-                self.problem(line, name, f"expected the column {name!r} once, got it twice")
-        missing = [name for name in self.required if name not in header]
-        if missing:
-            self.problem(
-                line,
-                None,
-                f"expected the column{'s' * (len(missing) > 1)} {', '.join(missing)}, "
-                f"got {', '.join(header) or 'none'}",
-            )
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; ValueError naming what was expected otherwise."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"expected an IANA time zone such as 'Europe/Paris' or 'UTC', got {name!r}"
+        ) from None
 
 
-def _time_parser(time_format: str) -> tuple[str, Callable[[str], datetime]]:
-    if time_format == "iso":
-        return "an ISO date-time such as '2026-03-02 08:00:13'", datetime.fromisoformat
+def _time_parser(layout: LogLayout) -> tuple[str, Callable[[str], datetime]]:
+    """What a date-time cell must look like, and its parser to a naive local clock time."""
+    target = None if layout.time_zone is None else zone(layout.time_zone)
+    if layout.time_format == "iso":
+        expected, read = "an ISO date-time such as '2026-03-02 08:00:13'", datetime.fromisoformat
+    else:
+        expected = f"a date-time in the format {layout.time_format!r}"
+
+        def read(text: str) -> datetime:
+            return datetime.strptime(text, layout.time_format)
 
     def parse(text: str) -> datetime:
-        return datetime.strptime(text, time_format)
+        moment = read(text)
+        if moment.tzinfo is not None and target is not None:
+            moment = moment.astimezone(target)
+        return moment.replace(tzinfo=None)
 
-    return f"a date-time in the format {time_format!r}", parse
+    return expected, parse
 
 
 def _open(
     path: Path, layout: LogLayout, known: Sequence[str], required: Sequence[str]
-) -> tuple[_Reader, list[tuple[int, dict[str, str]]], dict[str, str], set[str]]:
+) -> tuple[CsvReader, list[tuple[int, dict[str, str]]], dict[str, str], set[str]]:
     """Read ``path`` with the layout's headers; returns (reader, rows, header of each
     standard column, standard columns present)."""
     try:
@@ -149,10 +162,11 @@ def _open(
     except ValueError as error:
         raise ScenarioError.single(str(path), (), str(error)) from None
     names = {standard: layout.header(standard) for standard in known}
-    reader = _LogReader(
+    reader = CsvReader(
         Path(path),
         [names[c] for c in required],
         [names[c] for c in known if c not in required],
+        ignore_other_columns=True,
     )
     rows = reader.read()
     reader.check()
@@ -160,14 +174,37 @@ def _open(
     return reader, rows, names, present
 
 
-def _duration(reader: _Reader, line: int, column: str, text: str, scale: float) -> float | None:
-    value = reader.parse(line, column, text, _number, "a number of seconds or minutes")
+def _duration(reader: CsvReader, line: int, column: str, text: str, scale: float) -> float | None:
+    value = reader.parse(line, column, text, parse_number, "a number of seconds or minutes")
     if value is None:
         return None
     if value < 0:
         reader.problem(line, column, f"expected a duration of 0 or more, got {text!r}")
         return None
     return value * scale
+
+
+def _label(
+    reader: CsvReader,
+    line: int,
+    row: dict[str, str],
+    names: dict[str, str],
+    present: set[str],
+    standard: str,
+) -> str:
+    """The channel or contact type of a row (the default name when the file has no such
+    column); an empty cell or the name ``all``, which stands for totals, is a problem."""
+    if standard not in present:
+        return DEFAULT_CHANNEL if standard == "channel" else DEFAULT_CONTACT_TYPE
+    text = row[names[standard]]
+    what = standard.replace("_", " ")
+    if not text:
+        reader.problem(line, names[standard], f"expected a {what} name, got an empty cell")
+    elif text.lower() == ALL:
+        reader.problem(
+            line, names[standard], f"expected a {what} name other than 'all' (totals), got {text!r}"
+        )
+    return text
 
 
 def read_contact_log(path: str | Path, layout: LogLayout | None = None) -> pd.DataFrame:
@@ -181,7 +218,7 @@ def read_contact_log(path: str | Path, layout: LogLayout | None = None) -> pd.Da
     """
     layout = layout or LogLayout()
     reader, rows, names, present = _open(Path(path), layout, LOG_COLUMNS, LOG_REQUIRED)
-    expected_time, parse_time = _time_parser(layout.time_format)
+    expected_time, parse_time = _time_parser(layout)
     scale = DURATION_UNITS[layout.duration_unit]
     records = []
     for line, row in rows:
@@ -215,8 +252,8 @@ def read_contact_log(path: str | Path, layout: LogLayout | None = None) -> pd.Da
         records.append(
             (
                 arrival,
-                row[names["channel"]] if "channel" in present else DEFAULT_CHANNEL,
-                row[names["contact_type"]] if "contact_type" in present else DEFAULT_CONTACT_TYPE,
+                _label(reader, line, row, names, present, "channel"),
+                _label(reader, line, row, names, present, "contact_type"),
                 outcome,
                 wait,
                 handle,
@@ -251,7 +288,7 @@ def _interval_start(text: str, parse_time: Callable[[str], datetime]) -> tuple[o
 
 
 def _ratio(text: str) -> float:
-    value = _number(text[:-1].strip()) / 100.0 if text.endswith("%") else _number(text)
+    value = parse_number(text[:-1].strip()) / 100.0 if text.endswith("%") else parse_number(text)
     if not 0.0 <= value <= 1.0:
         raise ValueError(text)
     return value
@@ -269,7 +306,7 @@ def read_interval_report(path: str | Path, layout: LogLayout | None = None) -> p
     """
     layout = layout or LogLayout()
     reader, rows, names, present = _open(Path(path), layout, REPORT_COLUMNS, REPORT_REQUIRED)
-    expected_time, parse_time = _time_parser(layout.time_format)
+    expected_time, parse_time = _time_parser(layout)
     scale = DURATION_UNITS[layout.duration_unit]
     records = []
     seen: dict[tuple[object, float, str], int] = {}
@@ -282,7 +319,7 @@ def read_interval_report(path: str | Path, layout: LogLayout | None = None) -> p
             lambda text: _interval_start(text, parse_time),
             f"a time of day HH:MM or {expected_time}",
         )
-        channel = row[names["channel"]] if "channel" in present else DEFAULT_CHANNEL
+        channel = _label(reader, line, row, names, present, "channel")
         record: dict[str, object] = {"channel": channel}
         if start is not None:
             record["date"], record["interval_start"] = start
@@ -298,7 +335,7 @@ def read_interval_report(path: str | Path, layout: LogLayout | None = None) -> p
         for name in ("offered", "answered", "abandoned", "agents"):
             if name not in present or (name != "offered" and not row[names[name]]):
                 continue
-            value = reader.parse(line, names[name], row[names[name]], _number, "a number")
+            value = reader.parse(line, names[name], row[names[name]], parse_number, "a number")
             if value is not None and value < 0:
                 reader.problem(line, names[name], f"expected 0 or more, got {row[names[name]]!r}")
             record[name] = value

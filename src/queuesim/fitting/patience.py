@@ -50,13 +50,17 @@ def fit_patience(log: pd.DataFrame) -> pd.DataFrame:
     :class:`~queuesim.fitting.likelihood.DistributionFit`, ``delta_aic`` and ``best``, plus a
     row of family ``naive`` (total wait / abandoned, with the exponential fit's interval).
     Groups with fewer than 5 abandonments are left out: their patience is not identified.
+    Raises ValueError naming the channel and contact type whose waits cannot be fitted.
     """
     frames = []
     for channel, contact_type, rows in segments(log):
         observed, censored = patience_sample(rows)
         if len(observed) < _MIN_ABANDONED:
             continue
-        fits = [fit_distribution(family, observed, censored) for family in PATIENCE_FAMILIES]
+        try:
+            fits = [fit_distribution(f, observed, censored) for f in PATIENCE_FAMILIES]
+        except ValueError as error:
+            raise ValueError(f"patience of {channel} / {contact_type}: {error}") from None
         table = fits_table(fits, channel=channel, contact_type=contact_type)
         naive = table[table["family"] == "exponential"].copy()
         naive["mean"] = (observed.sum() + censored.sum()) / len(observed)
@@ -71,12 +75,12 @@ def fit_patience(log: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def kaplan_meier(log: pd.DataFrame) -> pd.DataFrame:
+def kaplan_meier(log: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """The Kaplan–Meier estimate of patience survival P(patience > t) per channel.
 
     Returns one row per channel × distinct observed patience with ``time`` (s), ``survival``
-    and its 95% pointwise interval ``ci_low``, ``ci_high`` (Greenwood), from
-    ``scipy.stats.ecdf`` on the censored sample.
+    and its pointwise interval ``ci_low``, ``ci_high`` at confidence ``level`` (Greenwood),
+    from ``scipy.stats.ecdf`` on the censored sample.
     """
     frames = []
     for channel, rows in log.groupby("channel", sort=True):
@@ -87,7 +91,7 @@ def kaplan_meier(log: pd.DataFrame) -> pd.DataFrame:
         with warnings.catch_warnings():
             # Greenwood's interval is undefined where the estimate reaches 0: NaN there.
             warnings.simplefilter("ignore", RuntimeWarning)
-            band = result.sf.confidence_interval(0.95)
+            band = result.sf.confidence_interval(level)
         frames.append(
             pd.DataFrame(
                 {

@@ -1,32 +1,43 @@
 """Figures of a fit: handle-time QQ plots, patience survival curves, the arrival profile.
 
-Each function returns a matplotlib ``Figure`` built with the object-oriented API on the Agg
-canvas (no global state or style is touched); :func:`write_fit_plots` saves them as PNG.
+Each function returns a matplotlib ``Figure`` built with the object-oriented API (no global
+state or style is touched); panels fill rows of at most three. :func:`write_fit_plots` saves
+them as PNG.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from queuesim.fitting.likelihood import frozen_distribution
+from queuesim.plotting.common import new_figure
+
+MAX_COLUMNS = 3
 
 
-def _figure(width: float, height: float) -> Figure:
-    figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
+def _panels(count: int, width: float, height: float) -> tuple[Figure, list[Axes]]:
+    """A figure with ``count`` panels (at least one) of ``width`` × ``height`` inches, in rows
+    of at most :data:`MAX_COLUMNS`."""
+    count = max(count, 1)
+    columns = min(count, MAX_COLUMNS)
+    rows = math.ceil(count / columns)
+    figure = new_figure(width * columns, height * rows)
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for unused in grid.flat[count:]:
+        unused.remove()
+    return figure, list(grid.flat[:count])
 
 
 def handle_time_qq(log: pd.DataFrame, fits: pd.DataFrame) -> Figure:
     """QQ plot of each contact type's handle times against its best fitted distribution."""
     best = fits[fits["best"]]
-    figure = _figure(4.0 * max(len(best), 1), 4.0)
-    axes = figure.subplots(1, max(len(best), 1), squeeze=False)[0]
+    figure, axes = _panels(len(best), 4.0, 4.0)
     for ax, row in zip(axes, best.itertuples(), strict=False):
         rows = log[
             (log["channel"] == row.channel)
@@ -50,8 +61,7 @@ def handle_time_qq(log: pd.DataFrame, fits: pd.DataFrame) -> Figure:
 def patience_survival(fits: pd.DataFrame, survival: pd.DataFrame) -> Figure:
     """Kaplan–Meier survival of patience with its band, beside each fitted family's curve."""
     channels = sorted(survival["channel"].unique()) if not survival.empty else []
-    figure = _figure(5.5 * max(len(channels), 1), 4.0)
-    axes = figure.subplots(1, max(len(channels), 1), squeeze=False)[0]
+    figure, axes = _panels(len(channels), 5.5, 4.0)
     for ax, channel in zip(axes, channels, strict=False):
         km = survival[survival["channel"] == channel]
         ax.step(km["time"] / 60, km["survival"], where="post", color="black", label="Kaplan–Meier")
@@ -80,7 +90,7 @@ def patience_survival(fits: pd.DataFrame, survival: pd.DataFrame) -> Figure:
 def profile_plot(profile: pd.DataFrame) -> Figure:
     """Mean arrivals per interval of the day with their 95% interval, per channel."""
     rows = profile[(profile["contact_type"] == "all") & (profile["weekday"] == "all")]
-    figure = _figure(7.0, 3.5)
+    figure = new_figure(7.0, 3.5)
     ax = figure.subplots()
     for channel, group in rows.groupby("channel"):
         hours = group["interval_start"] / 3600

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from queuesim.analytic import sqrt_staffing
 from queuesim.scenario.units import SECONDS_PER_DAY, format_time_of_day
@@ -26,6 +27,7 @@ class DistributionDraft:
     note: str = ""
 
     def flow(self) -> str:
+        """The distribution as a YAML flow mapping: ``{dist: gamma, mean: "200.0 s", cv: 0.6}``."""
         if self.dist == "exponential":
             return f'{{dist: exponential, mean: "{self.mean:.1f} s"}}'
         return f'{{dist: {self.dist}, mean: "{self.mean:.1f} s", cv: {self.cv:.3f}}}'
@@ -57,9 +59,8 @@ class ContactTypeDraft:
 
 @dataclass(frozen=True)
 class ScenarioDraft:
-    """Everything :func:`scenario_yaml` writes."""
+    """Everything :func:`scenario_yaml` writes (the scenario is named after ``source``)."""
 
-    name: str
     source: str
     interval: float
     channels: list[ChannelDraft]
@@ -92,7 +93,7 @@ def scenario_yaml(draft: ScenarioDraft) -> str:
     lines = [f"# {line}" if line else "#" for line in draft.header]
     lines += [
         "version: 1",
-        f"name: {_quote(draft.name)}",
+        f"name: {_quote('Fitted from ' + Path(draft.source).name)}",
         f"description: {_quote('Fitted from ' + draft.source)}",
         'horizon: "1 d"',
         f'interval: "{minutes:g} min"',
@@ -166,5 +167,6 @@ __all__ = [
     "ContactTypeDraft",
     "DistributionDraft",
     "ScenarioDraft",
+    "end_of_day_clock",
     "scenario_yaml",
 ]

@@ -21,7 +21,10 @@ from queuesim.scenario.units import SECONDS_PER_DAY
 
 if TYPE_CHECKING:
     from queuesim.metrics import GroupStats
-    from queuesim.model.queues import ChannelQueue
+    from queuesim.model.chat import ChatDesk
+    from queuesim.model.customers import Customer
+    from queuesim.model.queues import ChannelQueue, SkillQueue
+    from queuesim.model.routing import Route
 
 
 class AgentState(IntEnum):
@@ -38,10 +41,15 @@ class Agent:
         "available_since",
         "break_due",
         "busy_since",
+        "desk",
+        "finishing",
         "idle_since",
         "pool",
+        "sessions",
         "shift_end",
         "state",
+        "token",
+        "updated",
     )
 
     def __init__(self, pool: AgentPool, shift_end: float, now: float) -> None:
@@ -52,17 +60,41 @@ class Agent:
         self.available_since = now
         self.idle_since = now
         self.break_due = 0.0
+        self.sessions: list[Customer] = []
+        """Chat sessions held (``desk`` is then the channel's desk, otherwise None)."""
+        self.desk: ChatDesk | None = None
+        self.updated = now
+        """When the sessions' remaining work was last brought up to date."""
+        self.token = 0
+        """Identifies the agent's one valid pending session end."""
+        self.finishing: Customer | None = None
 
 
 class AgentPool:
-    """The agents of one group on duty, with the idle ones in order of how long they waited."""
+    """The agents of one group on duty, with the idle ones in order of how long they waited.
+
+    ``routes`` are the skill queues the group serves (in decreasing priority) and
+    ``proficiency`` the factor dividing the work of each; ``scaled`` is false when every
+    proficiency is 1. ``desks`` holds, per chat channel served, the agents holding sessions who
+    take more.
+    """
 
     def __init__(self, name: str, group: AgentGroup, stats: GroupStats) -> None:
         self.name = name
         self.group = group
         self.stats = stats
         self.idle: deque[Agent] = deque()
-        self.queues: list[ChannelQueue] = []
+        self.routes: list[Route] = []
+        self.proficiency: dict[SkillQueue, float] = {}
+        self.scaled = False
+        self.desks: dict[ChannelQueue, ChatDesk] = {}
+        self.deferred: list[Route] = []
+        """Routes to deferred lines (email, social), worked when no live contact waits."""
+        self.edf = group.deferred_order == "edf"
+        self.on_duty = 0
+        """Agents on shift now (busy, idle or on a break)."""
+        self.only_line: SkillQueue | None = None
+        """The one plain line the group serves, when the engine may skip the policy."""
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,12 @@ from queuesim.scenario.units import SECONDS_PER_DAY
 
 
 def open_window(channel: Channel, interval: float) -> tuple[np.ndarray, np.ndarray]:
-    """For each interval of a day, the start and length of the part when ``channel`` is open."""
+    """For each interval of a day, the start and length of the part when ``channel`` takes
+    arrivals: while it is open, or all day for a deferred channel (email, social), whose
+    opening hours are the business hours when its backlog is worked."""
     starts = np.arange(0.0, SECONDS_PER_DAY, interval)
+    if channel.deferred:
+        return starts, np.full_like(starts, interval)
     low = np.maximum(starts, channel.open)
     high = np.minimum(starts + interval, channel.close)
     return low, np.maximum(high - low, 0.0)

@@ -2,17 +2,16 @@
 
 No generator process per customer: customers are plain records, agents and queues small
 objects, and every event (an arrival, an abandonment, the end of a contact, a shift or break
-boundary) is a SimPy event whose single callback moves them on. Abandonment is scheduled only
+boundary, an overflow delay, a session end, a retry) is a SimPy event whose single callback
+moves them on (:class:`queuesim.model.events.Call`). Abandonment is scheduled only
 for customers who must wait, and cancelled lazily: when it fires for a customer already
 answered it does nothing, so a customer abandons at most once and never after service began.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from heapq import heappush
 from typing import Any
@@ -22,10 +21,29 @@ from simpy.events import NORMAL
 
 from queuesim.metrics import GroupStats, SegmentStats
 from queuesim.model.agents import Agent, AgentPool, AgentState, roster
-from queuesim.model.arrivals import ArrivalTimes, aht_factors
-from queuesim.model.customers import Customer
-from queuesim.model.queues import ChannelQueue
-from queuesim.model.sampling import choices, sampler
+from queuesim.model.chat import ChatSessions
+from queuesim.model.chatbot import Chatbots
+from queuesim.model.customers import (
+    DECLINES,
+    MISSES,
+    Customer,
+    accepted_callback,
+    journey_of,
+    prior_of,
+)
+from queuesim.model.deferred import DeferredWork
+from queuesim.model.events import Call
+from queuesim.model.queues import ChannelQueue, SkillQueue
+from queuesim.model.retrials import Retrials
+from queuesim.model.routing import (
+    PriorityRouting,
+    Route,
+    RoutingPolicy,
+    build_lines,
+    connect,
+    mark_fast_paths,
+)
+from queuesim.model.sources import ChannelSource, RetrialSource
 from queuesim.rng import stream
 from queuesim.scenario.schema import Scenario
 from queuesim.scenario.units import SECONDS_PER_DAY
@@ -43,28 +61,15 @@ CONTACT_COLUMNS = (
     "after_contact_work",
     "patience",
     "agent_group",
+    "callback",
+    "journey",
+    "prior_time",
 )
-"""Columns of a per-contact record (``--records``)."""
-
-
-class _Call:
-    """An event that calls ``callback(event)`` after ``delay``; its value is ``arg``.
-
-    The hot path of the engine. It is scheduled in the SimPy environment's event queue and
-    processed by ``Environment.step`` like a ``simpy.Timeout``, carrying only what ``step``
-    reads (``callbacks``, ``_ok``) in slots, with ``Environment.schedule`` inlined. The engine
-    reads the clock as ``env._now`` for the same reason (``env.now`` is a property around it).
-    """
-
-    __slots__ = ("_ok", "_value", "callbacks")
-
-    def __init__(
-        self, env: simpy.Environment, delay: float, callback: Callable[[Any], None], arg: object
-    ) -> None:
-        self.callbacks = [callback]
-        self._value = arg
-        self._ok = True
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+"""Columns of a per-contact record (``--records``): ``callback``, whether the customer accepted
+a call-back; ``journey``, the id of the journey's first contact (a hand-over or a retrial
+keeps it); ``prior_time``, the time the journey had already taken before this contact (the
+conversation with a chatbot before a hand-over). For a chatbot contact ``handle_time`` is the
+time with the bot."""
 
 
 @dataclass
@@ -79,50 +84,26 @@ class ReplicationOutput:
     contacts: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-class _Source:
-    """A channel's arrivals and the attributes its customers bring."""
-
-    def __init__(self, sim: Simulation, name: str, queue: ChannelQueue) -> None:
-        scenario, seed, rep = sim.scenario, sim.seed, sim.replication
-        channel = queue.channel
-        self.queue = queue
-        self.times = ArrivalTimes(
-            scenario,
-            channel,
-            stream(seed, rep, f"arrivals/{name}"),
-            stream(seed, rep, f"forecast/{name}"),
-        )
-        days = map(self.times.day, range(scenario.days))
-        self.arrival_times: Iterator[float] = itertools.chain.from_iterable(days)
-        types = list(channel.mix)
-        self.types = types
-        self.mix = choices([channel.mix[t] for t in types], stream(seed, rep, f"mix/{name}"))
-        specs = [scenario.contact_types[t] for t in types]
-        self.handle = [
-            sampler(spec.handle_time, stream(seed, rep, f"service/{name}/{t}"))
-            for spec, t in zip(specs, types, strict=True)
-        ]
-        self.acw = [
-            sampler(spec.after_contact_work, stream(seed, rep, f"acw/{name}/{t}"))
-            for spec, t in zip(specs, types, strict=True)
-        ]
-        self.patience = sampler(channel.patience, stream(seed, rep, f"patience/{name}"))
-        self.stats = [sim.segments[(name, t)] for t in types]
-        self.factors = aht_factors(scenario, channel)
-        self.callbacks = [sim._on_arrival]
-
-
-class Simulation:
+class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
     """One replication of a scenario under one seed.
 
     Streams (SEMANTICS.md): ``arrivals/<channel>``, ``forecast/<channel>``, ``mix/<channel>``,
     ``patience/<channel>``, ``service/<channel>/<contact type>``,
-    ``acw/<channel>/<contact type>`` and ``shrinkage/<agent group>``: one per purpose and
-    place, so that adding a channel changes the customers of no other channel.
+    ``acw/<channel>/<contact type>``, ``shrinkage/<agent group>`` and those of call-backs,
+    balking, chatbots and retrials (:mod:`queuesim.model.sources`): one per purpose and place,
+    so that adding a channel changes the customers of no other channel.
+
+    ``routing`` is the class of the routing policy (:mod:`queuesim.model.routing`). The events
+    of chat sessions, deferred work, chatbots and retrials live in their own modules, mixed in.
     """
 
     def __init__(
-        self, scenario: Scenario, seed: int, replication: int, records: bool = False
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int,
+        records: bool = False,
+        routing: type[RoutingPolicy] = PriorityRouting,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -134,32 +115,62 @@ class Simulation:
         n = scenario.n_intervals
         thresholds = scenario.service_level.thresholds
         self.segments = {
-            (name, contact_type): SegmentStats(n, thresholds)
+            (name, contact_type): SegmentStats(n, thresholds, channel.deadline)
             for name, channel in scenario.channels.items()
-            for contact_type in channel.mix
+            for contact_type in scenario.arriving_types(name)
         }
         self.queues = {
             name: ChannelQueue(name, channel, scenario.horizon)
             for name, channel in scenario.channels.items()
         }
+        for queue in self.queues.values():
+            queue.mean_work = sum(
+                share
+                * (
+                    scenario.contact_types[name].handle_time.expected
+                    + scenario.contact_types[name].after_contact_work.expected
+                )
+                for name, share in queue.channel.mix.items()
+            )
+        self.lines = build_lines(scenario, self.queues)
+        for name, queue in self.queues.items():
+            if queue.channel.retrial is not None:
+                queue.retrial = RetrialSource(
+                    scenario, seed, replication, name, self.lines, self.segments
+                )
         self.pools: dict[str, AgentPool] = {}
         for name, group in scenario.agent_groups.items():
             pool = AgentPool(name, group, GroupStats(n, scenario.interval))
-            for channel_name in group.channels:
-                pool.queues.append(self.queues[channel_name])
-                self.queues[channel_name].pools.append(pool)
+            connect(pool, self.queues)
             self.pools[name] = pool
+        policy = routing()
+        mark_fast_paths(list(self.lines.values()), list(self.pools.values()), policy)
+        self._agent_for = policy.agent_for
+        self._contact_for = policy.contact_for
+        self._deferred_for = policy.deferred_for
+        self.deferred_queues = [q for q in self.queues.values() if q.channel.deferred]
         self.agents: list[Agent] = []
         self.next_id = 0
+        self.in_bot: dict[int, Customer] = {}
+        """Contacts talking to a chatbot, by id."""
 
     # -- set-up -----------------------------------------------------------------------------
 
     def _schedule_arrivals(self) -> None:
-        for name, queue in self.queues.items():
-            source = _Source(self, name, queue)
+        for queue in self.queues.values():
+            handler = self._on_arrival if queue.channel.bot is None else self._on_bot_arrival
+            source = ChannelSource(
+                self.scenario,
+                self.seed,
+                self.replication,
+                queue,
+                self.lines,
+                self.segments,
+                handler,
+            )
             first = next(source.arrival_times, None)
             if first is not None:
-                _Call(self.env, first, self._on_arrival, source)
+                Call(self.env, first, handler, source)
 
     def _schedule_shifts(self) -> None:
         for name, pool in self.pools.items():
@@ -167,7 +178,7 @@ class Simulation:
             for shift in roster(self.scenario, pool.group, rng):
                 end = min(shift.end, self.scenario.horizon)
                 pool.stats.add(pool.stats.paid, shift.start, end, shift.rostered)
-                _Call(self.env, shift.start, self._on_shift_start, (pool, shift))
+                Call(self.env, shift.start, self._on_shift_start, (pool, shift))
 
     def _schedule_closings(self) -> None:
         for queue in self.queues.values():
@@ -178,12 +189,12 @@ class Simulation:
             for day in range(self.scenario.days):
                 at = day * SECONDS_PER_DAY + channel.close
                 if at < self.scenario.horizon:
-                    _Call(self.env, at, self._on_closing, queue)
+                    Call(self.env, at, self._on_closing, queue)
 
     # -- customers --------------------------------------------------------------------------
 
-    def _on_arrival(self, event: _Call) -> None:
-        source: _Source = event._value
+    def _on_arrival(self, event: Call) -> None:
+        source: ChannelSource = event._value
         now = self.env._now
         interval = int(now // self.interval)
         k = next(source.mix)
@@ -193,7 +204,7 @@ class Simulation:
         stats = source.stats[k]
         customer = Customer(
             self.next_id,
-            source.queue,
+            source.lines[k],
             source.types[k],
             now,
             interval,
@@ -202,6 +213,10 @@ class Simulation:
             next(source.patience),
             stats,
         )
+        if source.choice is not None:
+            customer.choice = next(source.choice)
+        if source.balk is not None:
+            customer.balk = next(source.balk)
         self.next_id += 1
         stats.offered[interval] += 1
         self._admit(customer)
@@ -212,34 +227,120 @@ class Simulation:
             heappush(env._queue, (arrival, NORMAL, next(env._eid), event))
 
     def _admit(self, customer: Customer) -> None:
-        queue = customer.queue
-        pools = queue.pools
-        if len(pools) == 1:  # the common case, kept fast
-            idle = pools[0].idle
+        line = customer.queue
+        pool = line.only_pool
+        if pool is not None:  # one group takes the line at once, default routing: kept fast
+            idle = pool.idle
             agent = idle.popleft() if idle else None
+        elif line.live or line.channel.is_open(self.env._now):
+            agent = self._agent_for(line.immediate)
         else:
-            agent = self._idle_agent(pools)
+            agent = None  # deferred work outside business hours waits for the opening
         if agent is not None:
             self._serve(agent, customer, 0.0)
-        elif queue.capacity is not None and queue.n_waiting >= queue.capacity:
+            return
+        if line.plain:  # no call-back, balking, retrial or overflow: kept fast
+            queue = line.channel
+            if queue.capacity is not None and queue.n_waiting >= queue.capacity:
+                customer.stats.blocked[customer.interval] += 1
+                if self.records:
+                    self._record(customer, "blocked", 0.0, None)
+            else:
+                line.push(customer)
+                if customer.patience < math.inf:
+                    Call(self.env, customer.patience, self._on_patience_end, customer)
+            return
+        self._admit_special(customer)
+
+    def _admit_special(self, customer: Customer) -> None:
+        """Admit a customer who found no idle agent on a line that is not plain."""
+        line = customer.queue
+        if line.chat is not None:
+            agent = self._loaded_agent(line, line.immediate)
+            if agent is not None:
+                self._serve(agent, customer, 0.0)
+                return
+        queue = line.channel
+        if queue.capacity is not None and queue.n_waiting - queue.n_callbacks >= queue.capacity:
             customer.stats.blocked[customer.interval] += 1
             if self.records:
                 self._record(customer, "blocked", 0.0, None)
+            if queue.retrial is not None:
+                self._maybe_retry(customer)
+        elif (
+            queue.balking is not None
+            and customer.balk < queue.balking[min(queue.n_waiting, len(queue.balking) - 1)]
+        ):
+            customer.stats.balked[customer.interval] += 1
+            if self.records:
+                self._record(customer, "balked", 0.0, None)
+            if queue.retrial is not None:
+                self._maybe_retry(customer)
         else:
-            queue.push(customer)
-            if customer.patience < math.inf:
-                _Call(self.env, customer.patience, self._on_patience_end, customer)
+            line.push(customer)
+            accepted = False
+            if queue.callback is not None and self._offers_callback(line):
+                stats = customer.stats
+                stats.callbacks_offered[customer.interval] += 1
+                if customer.choice != DECLINES:
+                    stats.callbacks_accepted[customer.interval] += 1
+                    customer.callback = accepted = True
+                    queue.n_callbacks += 1
+            if customer.patience < math.inf and not accepted:
+                Call(self.env, customer.patience, self._on_patience_end, customer)
+            if line.overflow:
+                Call(self.env, line.overflow[0][0], self._on_overflow, (customer, 0))
 
-    def _on_patience_end(self, event: _Call) -> None:
+    @staticmethod
+    def _offers_callback(line: SkillQueue) -> bool:
+        """Whether the expected wait of a customer who just joined ``line`` exceeds the
+        call-back threshold: their place in the channel's queue × its mean work per contact,
+        over the agents on duty in the groups that take the line at once."""
+        queue = line.channel
+        agents = sum(pool.on_duty for pool in line.immediate)
+        if agents == 0:
+            return True
+        return queue.n_waiting * queue.mean_work / agents > queue.callback.threshold
+
+    def _on_overflow(self, event: Call) -> None:
+        """A waiting customer reached an overflow delay: the groups behind it may now serve it.
+
+        Agents of those groups who were idle took nothing they could serve, so if one is idle
+        now, this customer is the one to take.
+        """
+        customer, index = event._value
+        if not customer.waiting:
+            return
+        line: SkillQueue = customer.queue
+        delay, pools = line.overflow[index]
+        open_now = line.live or line.channel.is_open(self.env._now)
+        agent = self._agent_for(pools) if open_now else None
+        if agent is None and line.chat is not None:
+            agent = self._loaded_agent(line, pools)
+        if agent is not None:
+            line.take(customer)
+            self._serve(agent, customer, self.env._now - customer.arrival)
+        elif index + 1 < len(line.overflow):
+            Call(
+                self.env,
+                line.overflow[index + 1][0] - delay,
+                self._on_overflow,
+                (customer, index + 1),
+            )
+
+    def _on_patience_end(self, event: Call) -> None:
         customer: Customer = event._value
         if customer.waiting:
             customer.waiting = False
-            customer.queue.n_waiting -= 1
+            queue = customer.queue.channel
+            queue.n_waiting -= 1
             customer.stats.abandoned_after(customer.interval, customer.patience)
             if self.records:
                 self._record(customer, "abandoned", customer.patience, None)
+            if queue.retrial is not None:
+                self._maybe_retry(customer)
 
-    def _on_closing(self, event: _Call) -> None:
+    def _on_closing(self, event: Call) -> None:
         now = self.env.now
         for customer in event._value.drain():
             customer.stats.closed_out_after(customer.interval, now - customer.arrival)
@@ -260,28 +361,62 @@ class Simulation:
                 customer.acw,
                 customer.patience,
                 group,
+                accepted_callback(customer),
+                journey_of(customer),
+                prior_of(customer),
             )
         )
 
     # -- agents -----------------------------------------------------------------------------
 
-    def _idle_agent(self, pools: list[AgentPool]) -> Agent | None:
-        """The agent idle longest among ``pools``, taken off its idle list."""
-        best = None
-        for pool in pools:
-            if pool.idle and (best is None or pool.idle[0].idle_since < best.idle[0].idle_since):
-                best = pool
-        return best.idle.popleft() if best is not None else None
-
     def _serve(self, agent: Agent, customer: Customer, wait: float) -> None:
+        line = customer.queue
+        if line.special:
+            self._serve_special(agent, customer, wait)
+            return
         customer.stats.answered_after(customer.interval, wait)
-        agent.state = BUSY
-        agent.busy_since = self.env._now
-        _Call(self.env, customer.handle + customer.acw, self._on_contact_end, agent)
         if self.records:
             self._record(customer, "answered", wait, agent.pool.name)
+        work = customer.handle + customer.acw
+        pool = agent.pool
+        if pool.scaled:
+            work /= pool.proficiency[line]
+        agent.state = BUSY
+        agent.busy_since = self.env._now
+        Call(self.env, work, self._on_contact_end, agent)
 
-    def _on_contact_end(self, event: _Call) -> None:
+    def _serve_special(self, agent: Agent, customer: Customer, wait: float) -> None:
+        """Serve a customer of a chat or deferred channel, or place a call-back."""
+        line = customer.queue
+        stats = customer.stats
+        interval = customer.interval
+        outcome = "answered"
+        work = (customer.handle + customer.acw) / agent.pool.proficiency[line]
+        if accepted_callback(customer):
+            line.channel.n_callbacks -= 1
+            if customer.choice == MISSES:
+                outcome = "abandoned"
+                stats.abandoned[interval] += 1
+                stats.callbacks_missed[interval] += 1
+                work = line.channel.callback.attempt
+            else:
+                stats.answered[interval] += 1
+                stats.callbacks_answered[interval] += 1
+                stats.callback_wait[interval] += wait
+        else:
+            stats.answered_after(interval, wait)
+            if line.deadline is not None:
+                stats.deferred_answered(interval, wait)
+        if self.records:
+            self._record(customer, outcome, wait, agent.pool.name)
+        if line.chat is not None:
+            self._open_session(agent, customer, work)
+            return
+        agent.state = BUSY
+        agent.busy_since = self.env._now
+        Call(self.env, work, self._on_contact_end, agent)
+
+    def _on_contact_end(self, event: Call) -> None:
         agent: Agent = event._value
         stats = agent.pool.stats
         now = self.env._now
@@ -296,52 +431,64 @@ class Simulation:
             self._take_next(agent)
 
     def _take_next(self, agent: Agent) -> None:
-        """Give the agent the customer waiting longest in its queues, or let it idle or leave.
+        """Give the agent the contact the routing policy picks, or let it idle or leave.
 
         Past its shift end an agent only serves the queues of closed channels whose policy is
         ``serve`` (the last customers inside a branch); otherwise it leaves.
         """
         now = self.env._now
-        past_end = now >= agent.shift_end
-        queues = agent.pool.queues
-        if len(queues) == 1 and not past_end:  # the common case, kept fast
-            customer = queues[0].head()
+        if now < agent.shift_end:
+            pool = agent.pool
+            line = pool.only_line
+            if line is not None:  # one plain line, default routing: kept fast
+                head = line.head()
+                if head is not None:
+                    self._serve(agent, line.pop(), now - head.arrival)
+                else:
+                    agent.state = IDLE
+                    agent.idle_since = now
+                    pool.idle.append(agent)
+                return
+            customer = self._contact_for(pool.routes, now)
+            if customer is None and pool.deferred:
+                customer = self._deferred_for(pool.deferred, now, pool.edf)
             if customer is not None:
-                self._serve(agent, queues[0].pop(), now - customer.arrival)
+                self._serve(agent, customer, now - customer.arrival)
+                if agent.desk is not None:
+                    self._fill(agent)
             else:
                 agent.state = IDLE
                 agent.idle_since = now
                 agent.pool.idle.append(agent)
             return
-        best: ChannelQueue | None = None
-        best_arrival = math.inf
-        for queue in queues:
-            if past_end and (queue.close_policy != "serve" or queue.is_open(now)):
-                continue
-            head = queue.head()
-            if head is not None and head.arrival < best_arrival:
-                best, best_arrival = queue, head.arrival
-        if best is not None:
-            self._serve(agent, best.pop(), now - best_arrival)
-        elif past_end:
-            self._leave(agent)
+        routes = [r for r in agent.pool.routes if self._serves_overtime(r, now)]
+        customer = self._contact_for(routes, now) if routes else None
+        if customer is not None:
+            self._serve(agent, customer, now - customer.arrival)
         else:
-            agent.state = IDLE
-            agent.idle_since = now
-            agent.pool.idle.append(agent)
+            self._leave(agent)
 
-    def _on_shift_start(self, event: _Call) -> None:
+    @staticmethod
+    def _serves_overtime(route: Route, now: float) -> bool:
+        """Whether an agent past its shift end serves ``route``: a closed ``serve`` channel."""
+        channel = route.queue.channel
+        return channel.close_policy == "serve" and not channel.is_open(now)
+
+    # -- shifts and breaks ------------------------------------------------------------------
+
+    def _on_shift_start(self, event: Call) -> None:
         pool, shift = event._value
         shift_agents = [Agent(pool, shift.end, self.env.now) for _ in range(shift.agents)]
+        pool.on_duty += shift.agents
         self.agents.extend(shift_agents)
         for agent in shift_agents:
             self._take_next(agent)
         for at, length in shift.breaks:
-            _Call(self.env, at - self.env.now, self._on_break_due, (shift_agents, length))
+            Call(self.env, at - self.env.now, self._on_break_due, (shift_agents, length))
         if shift.end < math.inf:
-            _Call(self.env, shift.end - self.env.now, self._on_shift_end, shift_agents)
+            Call(self.env, shift.end - self.env.now, self._on_shift_end, shift_agents)
 
-    def _on_break_due(self, event: _Call) -> None:
+    def _on_break_due(self, event: Call) -> None:
         agents, length = event._value
         for agent in agents:
             if agent.state == AgentState.IDLE:
@@ -350,6 +497,8 @@ class Simulation:
                 self._start_break(agent)
             elif agent.state == AgentState.BUSY:
                 agent.break_due = length
+                if agent.desk is not None:
+                    agent.desk.withdraw(agent, len(agent.sessions))
 
     def _start_break(self, agent: Agent) -> None:
         now = self.env.now
@@ -357,21 +506,24 @@ class Simulation:
         stats.add(stats.available, agent.available_since, now)
         stats.add(stats.on_break, now, now + agent.break_due)
         agent.state = AgentState.ON_BREAK
-        _Call(self.env, agent.break_due, self._on_break_end, agent)
+        Call(self.env, agent.break_due, self._on_break_end, agent)
         agent.break_due = 0.0
 
-    def _on_break_end(self, event: _Call) -> None:
+    def _on_break_end(self, event: Call) -> None:
         agent: Agent = event._value
         agent.available_since = self.env.now
         self._take_next(agent)
 
-    def _on_shift_end(self, event: _Call) -> None:
+    def _on_shift_end(self, event: Call) -> None:
         for agent in event._value:
             if agent.state == AgentState.IDLE:
                 agent.pool.idle.remove(agent)
                 self._leave(agent)
+            elif agent.desk is not None:
+                agent.desk.withdraw(agent, len(agent.sessions))
 
     def _leave(self, agent: Agent) -> None:
+        agent.pool.on_duty -= 1
         now = self.env.now
         stats = agent.pool.stats
         stats.add(stats.available, agent.available_since, now)
@@ -386,15 +538,28 @@ class Simulation:
     def _finish(self) -> None:
         """Account for everyone still present when the run ends."""
         now = self.env.now
+        if self.deferred_queues:
+            self._count_backlog(self.scenario.n_intervals - 1)
+        for customer in self.in_bot.values():
+            customer.stats.pending[customer.interval] += 1
+            if self.records:
+                self._record(customer, "pending", 0.0, None)
         for queue in self.queues.values():
             for customer in queue.drain():
                 customer.stats.pending[customer.interval] += 1
+                if customer.stats.deadline is not None:
+                    customer.stats.deferred_pending(customer.interval, now - customer.arrival)
                 if self.records:
                     self._record(customer, "pending", now - customer.arrival, None)
         for agent in self.agents:
             stats = agent.pool.stats
             if agent.state == AgentState.BUSY:
                 stats.add(stats.busy, agent.busy_since, now)
+                if agent.desk is not None:
+                    stats.add(stats.chat_busy, agent.busy_since, now)
+                    for session in agent.sessions:
+                        weight = 1.0 / agent.desk.rule.sessions
+                        stats.add(stats.slot_busy, session.started, now, weight)
             if agent.state in (AgentState.BUSY, AgentState.IDLE):
                 stats.add(stats.available, agent.available_since, now)
                 stats.add(stats.overtime, agent.shift_end, now)
@@ -405,6 +570,7 @@ class Simulation:
         self._schedule_shifts()
         self._schedule_arrivals()
         self._schedule_closings()
+        self._schedule_deferred()
         env = self.env
         env.run(until=self.scenario.horizon)
         while self._serve_queues_waiting() and env.peek() < math.inf:
@@ -421,10 +587,14 @@ class Simulation:
 
 
 def simulate_replication(
-    scenario: Scenario, seed: int, replication: int, records: bool = False
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    records: bool = False,
+    routing: type[RoutingPolicy] = PriorityRouting,
 ) -> ReplicationOutput:
-    """Run replication ``replication`` of ``scenario`` under ``seed``."""
-    return Simulation(scenario, seed, replication, records).run()
+    """Run replication ``replication`` of ``scenario`` under ``seed`` with a routing policy."""
+    return Simulation(scenario, seed, replication, records, routing).run()
 
 
 __all__ = ["CONTACT_COLUMNS", "ReplicationOutput", "Simulation", "simulate_replication"]

@@ -61,6 +61,11 @@ def sampler(spec: DurationSpec, rng: np.random.Generator) -> Iterator[float]:
     return _in_blocks(_draw(spec, rng))
 
 
+def uniforms(rng: np.random.Generator) -> Iterator[float]:
+    """An endless iterator of uniform numbers in [0, 1)."""
+    return _in_blocks(rng.random)
+
+
 def choices(weights: list[float], rng: np.random.Generator) -> Iterator[int]:
     """An endless iterator of indices drawn with the given probabilities."""
     if len(weights) == 1:

@@ -32,6 +32,7 @@ import yaml
 from scipy import stats
 
 from queuesim.experiment.runner import simulate
+from queuesim.fitting.scenario_file import end_of_day_clock
 from queuesim.scenario import Scenario, ScenarioError, scenario_from_dict
 from queuesim.scenario.units import format_time_of_day
 
@@ -77,11 +78,6 @@ def _day_scenario(data: dict, source: str, base_dir: Path | None, day: pd.DataFr
     data = {**data, "horizon": "1 d", "channels": dict(data.get("channels") or {})}
     data.pop("warmup", None)
     for channel, rows in day.groupby("channel"):
-        if channel not in data["channels"]:
-            known = ", ".join(data["channels"]) or "none"
-            raise ScenarioError.single(
-                source, ("channels",), f"expected the actuals' channel {channel!r}, got {known}"
-            )
         profile = []
         for row in rows[rows["offered"] > 0].itertuples():
             point = {"start": format_time_of_day(row.interval_start), "volume": row.offered}
@@ -93,6 +89,38 @@ def _day_scenario(data: dict, source: str, base_dir: Path | None, day: pd.DataFr
         settings["arrivals"] = {"profile": profile}
         data["channels"][channel] = settings
     return scenario_from_dict(data, source=source, base_dir=base_dir)
+
+
+def _check_actuals(scenario: Scenario, actuals: pd.DataFrame, source: str) -> None:
+    """Raise a ScenarioError naming ``source`` and the first actual interval the scenario
+    cannot take: an unknown channel, a start off the scenario's interval grid, or volume
+    while the channel is closed."""
+    length = f"{scenario.interval / 60:g}-min"
+    for row in actuals.itertuples():
+        date = "" if row.date is None or pd.isna(row.date) else f"{row.date} "
+        where = f"{source} interval {date}{format_time_of_day(row.interval_start)}"
+        channel = scenario.channels.get(row.channel)
+        if channel is None:
+            known = ", ".join(scenario.channels)
+            message = f"expected a channel of the scenario ({known}), got {row.channel!r}"
+        elif row.interval_start % scenario.interval:
+            message = (
+                f"expected the start of one of the scenario's {length} intervals, got "
+                f"{format_time_of_day(row.interval_start)}"
+            )
+        elif (
+            row.offered > 0
+            and not channel.deferred
+            and not channel.open <= row.interval_start < channel.close
+        ):
+            message = (
+                f"expected volume only while the scenario's channel {row.channel} is open "
+                f"({format_time_of_day(channel.open)}–{end_of_day_clock(channel.close)}), "
+                f"got {row.offered:g} offered"
+            )
+        else:
+            continue
+        raise ScenarioError.single(where, (), message)
 
 
 def _pairs(report: pd.DataFrame, sl_metric: str) -> dict[str, str]:
@@ -215,6 +243,7 @@ def backtest(
     band: float = 0.9,
     sl_metric: str = "sl_all",
     base_dir: str | Path | None = None,
+    actuals_source: str = "actuals",
 ) -> BacktestResult:
     """Back-test ``scenario`` (a file, or parsed YAML whose CSV files are read relative to
     ``base_dir``) against the interval report ``actuals`` (see the module docstring).
@@ -224,25 +253,22 @@ def backtest(
     ``seed``, ``seed + 1``, ... per day. ``band`` is the nominal coverage
     (:func:`band_rank`). The report's ``sl`` is compared with the simulated ``sl_metric``
     (``sl_all``, ``sl_answered`` or ``sl_excl_short_abandons``, at the scenario's first
-    threshold). Raises :class:`ScenarioError` when the scenario does not fit the actuals
-    (unknown channel, intervals not on the scenario's, volume while a channel is closed).
+    threshold). Raises :class:`ScenarioError` naming the scenario file for an invalid
+    scenario, and naming ``actuals_source`` and the interval for actuals the scenario cannot
+    take (an unknown channel, an interval off the scenario's grid, volume while a channel is
+    closed).
     """
     k = band_rank(replications, band)
     data, source, file_dir = _raw(scenario)
     directory = file_dir if base_dir is None else Path(base_dir)
+    _check_actuals(
+        scenario_from_dict(data, source=source, base_dir=directory), actuals, actuals_source
+    )
     frames = []
     dates = actuals["date"].fillna("-")
     for index, day in enumerate(dates.unique()):
         rows = actuals[dates == day]
         day_scenario = _day_scenario(data, source, directory, rows)
-        misaligned = rows[rows["interval_start"] % day_scenario.interval != 0]
-        if not misaligned.empty:
-            raise ScenarioError.single(
-                source,
-                ("interval",),
-                f"expected actuals on the scenario's {day_scenario.interval:g} s intervals, got "
-                f"an interval starting at {format_time_of_day(misaligned.interval_start.iloc[0])}",
-            )
         result = simulate(day_scenario, replications, seed + index)
         frames.append(prediction_bands(result.intervals, rows, band=band, sl_metric=sl_metric))
     intervals = pd.concat(frames, ignore_index=True)

@@ -1,24 +1,22 @@
 """Figures of planning results: a back-test's actuals against their prediction bands.
 
-Built with the object-oriented matplotlib API on the Agg canvas (no global state or style is
-touched).
+Built with the object-oriented matplotlib API (no global state or style is touched).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from queuesim.planning.backtest import BacktestResult
+from queuesim.plotting.common import new_figure
 
 
 def backtest_plot(result: BacktestResult) -> Figure:
     """One panel per metric: each interval's band (shaded), prediction (line) and actual
     (dots; red when outside its band), intervals in time order across days."""
     metrics = list(dict.fromkeys(result.intervals["metric"]))
-    figure = Figure(figsize=(9.0, 2.4 * max(len(metrics), 1)), layout="constrained")
-    FigureCanvasAgg(figure)
+    figure = new_figure(9.0, 2.4 * max(len(metrics), 1))
     axes = figure.subplots(max(len(metrics), 1), 1, squeeze=False)[:, 0]
     for ax, metric in zip(axes, metrics, strict=False):
         rows = result.intervals[result.intervals["metric"] == metric]

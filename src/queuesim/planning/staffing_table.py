@@ -28,7 +28,8 @@ from queuesim.analytic import StaffingTargets, erlang_a, erlang_c, min_agents
 from queuesim.experiment.runner import simulate
 from queuesim.experiment.staffing import layered_runs
 from queuesim.fitting.scenario_file import end_of_day_clock
-from queuesim.scenario import scenario_from_dict
+from queuesim.scenario import ScenarioError, scenario_from_dict
+from queuesim.scenario.errors import Problem
 from queuesim.scenario.tables import read_profile_table
 from queuesim.scenario.units import (
     format_time_of_day,
@@ -39,20 +40,46 @@ from queuesim.scenario.units import (
 SIMULATED_METRICS = ("sl_all", "asa", "abandon_rate")
 
 
-def read_forecast(path: str | Path, channel: str = "phone") -> pd.DataFrame:
+def read_forecast(
+    path: str | Path, channel: str = "phone", interval: float | None = None
+) -> pd.DataFrame:
     """Read a forecast in the arrival-profile CSV format (``interval_start, volume[, aht]``).
 
     Returns ``interval_start`` (seconds from midnight), ``volume`` and ``aht`` (seconds, NaN
-    when absent). Errors name the file, line and column (:class:`ScenarioError`).
+    when absent). With ``interval`` (seconds), each row must start one interval after the
+    row above it, on the interval's grid: a forecast of another interval length would
+    otherwise be read with rates off by that ratio. Errors name the file, line and column
+    (:class:`ScenarioError`).
     """
     table = read_profile_table(Path(path), channel)
+    starts = [parse_time_of_day(row["start"]) for row in table.rows]
+    if interval is not None:
+        _check_steps(table.source, table.lines, starts, interval)
     return pd.DataFrame(
         {
-            "interval_start": [parse_time_of_day(row["start"]) for row in table.rows],
+            "interval_start": starts,
             "volume": [row["volume"] for row in table.rows],
             "aht": [_seconds(row.get("aht")) for row in table.rows],
         }
     )
+
+
+def _check_steps(source: str, lines: list[int], starts: list[float], interval: float) -> None:
+    """Raise a ScenarioError at the first row off the grid or not one interval after the last."""
+    length = f"{interval / 60:g}-min"
+    for index, (line, start) in enumerate(zip(lines, starts, strict=True)):
+        where = f"{source} line {line}, column interval_start"
+        if start % interval:
+            message = f"expected the start of a {length} interval, got {format_time_of_day(start)}"
+        elif index and start != starts[index - 1] + interval:
+            message = (
+                f"expected {format_time_of_day(starts[index - 1] + interval)}, one {length} "
+                f"interval after line {lines[index - 1]}, got {format_time_of_day(start)} "
+                "(rows step by the forecast's interval, in order, without gaps)"
+            )
+        else:
+            continue
+        raise ScenarioError([Problem(where, (), message)])
 
 
 def _seconds(text: str | None) -> float:
@@ -78,6 +105,8 @@ def staffing_table(
     """
     if not 0.0 <= shrinkage < 1.0:
         raise ValueError(f"shrinkage must be in [0, 1), got {shrinkage!r}")
+    if interval <= 0:
+        raise ValueError(f"interval must be greater than 0 s, got {interval!r}")
     table = forecast[["interval_start", "volume"]].copy()
     ahts = forecast["aht"] if "aht" in forecast else pd.Series(np.nan, index=forecast.index)
     table["aht"] = ahts.fillna(aht if aht is not None else np.nan)

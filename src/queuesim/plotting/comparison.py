@@ -9,6 +9,7 @@ Two table shapes, as written by the experiment layer:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,6 +28,8 @@ from queuesim.plotting.common import (
 from queuesim.results import ALL
 
 DIFFERENCE_COLUMNS = ["variant", "metric", "unit", "difference", "ci_low", "ci_high"]
+MAX_COLUMNS = 3
+"""Panels per row of :func:`difference_bars`; more metrics wrap onto further rows."""
 VARIANT_COLUMNS = ["variant", "metric", "unit", "mean", "ci_low", "ci_high"]
 
 
@@ -51,7 +54,8 @@ def difference_bars(
     """One panel per metric: each variant's difference from the base with its paired 95% CI.
 
     A bar whose interval does not cross zero is a difference the replications resolve; the
-    base value is given in each panel's title.
+    base value is given in each panel's title. Panels fill rows of at most
+    :data:`MAX_COLUMNS`, in the order of ``metrics`` (or of the table).
     """
     require_columns(differences, [*DIFFERENCE_COLUMNS, "base"], "differences")
     rows = select_rows(
@@ -62,8 +66,14 @@ def difference_bars(
         agent_group=agent_group,
     )
     chosen = _metric_list(rows, metrics)
-    figure = new_figure(4.0 * len(chosen) + 1.5, 0.5 * rows["variant"].nunique() + 2.2)
-    axes = np.atleast_1d(figure.subplots(1, len(chosen), sharey=True, squeeze=False)[0])
+    columns = min(len(chosen), MAX_COLUMNS)
+    grid_rows = math.ceil(len(chosen) / columns)
+    panel_height = 0.5 * rows["variant"].nunique() + 2.0
+    figure = new_figure(4.0 * columns + 1.5, panel_height * grid_rows + 0.4)
+    grid = figure.subplots(grid_rows, columns, sharey=True, squeeze=False)
+    for unused in grid.flat[len(chosen) :]:
+        unused.remove()
+    axes = grid.flat[: len(chosen)]
     for ax, metric in zip(axes, chosen, strict=True):
         data = rows[rows["metric"] == metric]
         unit = str(data["unit"].iloc[0])
@@ -80,7 +90,7 @@ def difference_bars(
         )
         ax.axvline(0.0, color="#444444", lw=1)
         ax.set_yticks(positions, data["variant"].astype(str).tolist())
-        ax.invert_yaxis()
+        ax.yaxis.set_inverted(True)  # first variant on top (idempotent on shared axes)
         if unit == "ratio":
             ratio_axis(ax, "x")
         base = float(data["base"].iloc[0])
@@ -88,7 +98,9 @@ def difference_bars(
         ax.set_title(f"{metric_label(metric)}\nbase {base_text}", fontsize="medium")
         ax.set_xlabel(f"difference from base{' (' + unit + ')' if unit != 'ratio' else ''}")
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_ylabel("variant")
+        ax.locator_params(axis="x", nbins=5)  # panels are narrow: keep tick labels apart
+    for first in grid[:, 0]:
+        first.set_ylabel("variant")
     figure.suptitle(title or "Difference from the base (95% paired CI; orange: CI excludes zero)")
     return figure
 

@@ -9,19 +9,40 @@ midnight. ``queuesim schema`` prints the JSON Schema of :class:`Scenario`.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    JsonValue,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    model_validator,
+)
 
 from queuesim.scenario.base import FrozenModel
 from queuesim.scenario.distributions import PatienceDistribution, ServiceDistribution
 from queuesim.scenario.units import SECONDS_PER_DAY, format_time_of_day
 from queuesim.scenario.values import Duration, Name, PositiveDuration, Rate, TimeOfDay
 
-ChannelKind = Literal["phone", "walk_in"]
+ChannelKind = Literal["phone", "walk_in", "chat", "email", "social", "chatbot"]
+DEFERRED_KINDS = ("email", "social")
+"""Channels whose work waits in a backlog for a response deadline instead of a live queue."""
+DeferredOrder = Literal["fifo", "edf"]
+LIVE_KINDS = ("phone", "walk_in", "chat")
+"""Channels where customers wait for an agent, may abandon and may retry."""
 ClosePolicy = Literal["wait", "serve", "close"]
 
-DEFAULT_CLOSE_POLICY: dict[str, ClosePolicy] = {"phone": "wait", "walk_in": "serve"}
+DEFAULT_CLOSE_POLICY: dict[str, ClosePolicy] = {
+    "phone": "wait",
+    "walk_in": "serve",
+    "chat": "wait",
+    "email": "wait",
+    "social": "wait",
+    "chatbot": "wait",
+}
 """What a channel does with its queue at closing when the file does not say (SEMANTICS.md)."""
 
 _UNREAD_CSV = (
@@ -83,8 +104,99 @@ class Arrivals(FrozenModel):
         return self
 
 
+class Concurrency(FrozenModel):
+    """How many chat sessions an agent holds at once, and how much each slows as they add up.
+
+    μ_k, an agent's total completion rate with k sessions, is μ_1·k / (1 + q(k − 1)) with
+    ``q = slowdown`` (0: no slowdown, 1: no gain from concurrency), or ``speedup[k − 1]`` ×
+    μ_1 when the table is given (its first entry is 1). Each session's remaining work drains at
+    μ_k / k.
+    """
+
+    sessions: PositiveInt = 1
+    slowdown: float = Field(default=0.0, ge=0)
+    speedup: tuple[PositiveFloat, ...] | None = None
+
+    def rates(self) -> tuple[float, ...]:
+        """μ_k / μ_1 for k = 1 ... ``sessions``."""
+        if self.speedup is not None:
+            return self.speedup
+        q = self.slowdown
+        return tuple(k / (1 + q * (k - 1)) for k in range(1, self.sessions + 1))
+
+    @model_validator(mode="after")
+    def _check(self) -> Concurrency:
+        if self.speedup is None:
+            return self
+        if len(self.speedup) != self.sessions:
+            raise ValueError(
+                f"speedup: expected one entry per session count 1..{self.sessions}, "
+                f"got {len(self.speedup)}"
+            )
+        if self.speedup[0] != 1:
+            raise ValueError(f"speedup: expected 1 for one session, got {self.speedup[0]:g}")
+        if "slowdown" in self.model_fields_set:
+            raise ValueError("expected one of 'slowdown' or 'speedup', got both")
+        return self
+
+
+class Callback(FrozenModel):
+    """Virtual hold: a caller facing a long wait may ask to be called back instead.
+
+    Offered on arrival when the expected wait (the caller's place in the queue × the channel's
+    mean work per contact / the agents on duty that may take the call) exceeds ``threshold``;
+    accepted with probability ``accept``. The caller keeps their place without holding a line
+    (no abandonment, not counted against ``queue_capacity``); when their turn comes an agent
+    places the call-back, which the customer answers with probability ``answer``. An
+    unanswered call-back takes the agent ``attempt`` and counts as abandoned.
+    """
+
+    threshold: Duration
+    accept: float = Field(ge=0, le=1)
+    answer: float = Field(default=1.0, ge=0, le=1)
+    attempt: Duration = 30.0
+
+
+class Bot(FrozenModel):
+    """A chatbot's conversation: how long it lasts, how often it resolves, where it hands over.
+
+    A contact spends ``time`` with the bot (no agent involved), then is contained with the
+    probability its contact type has in ``containment`` (0 for a type not listed), or handed
+    over to the live channel ``handover`` (phone or chat), where it queues like an arrival of
+    that channel, carrying the time already spent.
+    """
+
+    time: ServiceDistribution
+    containment: dict[Name, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    handover: Name
+
+
+class Retrial(FrozenModel):
+    """Customers who abandon, balk or are blocked may try again later.
+
+    Each such customer retries with ``probability`` after a ``delay``, on ``channel`` (default:
+    the same one), as long as the journey has made at most ``limit`` retries before; the
+    retry is a new contact of the same journey.
+    """
+
+    probability: float = Field(ge=0, le=1)
+    delay: ServiceDistribution
+    limit: PositiveInt = 1
+    channel: Name | None = None
+
+
 class Channel(FrozenModel):
-    """A live channel (phone line, walk-in branch) with its own queue, hours and customers."""
+    """A live channel (phone line, walk-in branch, chat) with its own queue, hours and customers.
+
+    ``concurrency`` (chat only) sets how many sessions an agent holds at once; ``callback``
+    (phone only) offers virtual hold; ``bot`` (chatbot only) is self-service with hand-over
+    to a live channel. ``balking`` (walk-in only) is the probability that an arriving customer
+    who must wait leaves at once, by the number already waiting (``balking[n]``; the last
+    entry beyond the list); ``retrial`` lets the customers who left try again. An ``email`` or
+    ``social`` channel is deferred: items arrive at any hour, wait in a backlog that carries
+    over intervals and days, and are worked only between ``open`` and ``close`` (business
+    hours); ``deadline`` is the response time promised, counted in calendar time.
+    """
 
     kind: ChannelKind
     open: TimeOfDay = 0.0
@@ -96,6 +208,19 @@ class Channel(FrozenModel):
     )
     queue_capacity: NonNegativeInt | None = None
     at_close: ClosePolicy | None = None
+    concurrency: Concurrency | None = None
+    deadline: PositiveDuration | None = None
+    callback: Callback | None = None
+    bot: Bot | None = None
+    balking: tuple[Annotated[float, Field(ge=0, le=1)], ...] | None = Field(
+        default=None, min_length=1
+    )
+    retrial: Retrial | None = None
+
+    @property
+    def deferred(self) -> bool:
+        """Whether the channel's work waits in a backlog (email, social)."""
+        return self.kind in DEFERRED_KINDS
 
     @property
     def close_policy(self) -> ClosePolicy:
@@ -115,16 +240,99 @@ class Channel(FrozenModel):
         total = sum(self.mix.values())
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             raise ValueError(f"mix: expected shares that sum to 1, got a sum of {total:g}")
+        if self.concurrency is not None and self.kind != "chat":
+            raise ValueError(
+                f"concurrency: expected only on a chat channel, got it on a {self.kind} channel"
+            )
+        if (self.kind == "chatbot") != (self.bot is not None):
+            if self.bot is None:
+                raise ValueError("bot: expected the bot's time, containment and handover")
+            raise ValueError(
+                f"bot: expected only on a chatbot channel, got it on a {self.kind} channel"
+            )
+        if self.bot is not None:
+            unknown = sorted(set(self.bot.containment) - set(self.mix))
+            if unknown:
+                raise ValueError(
+                    f"bot.containment: expected contact types of the mix {sorted(self.mix)}, "
+                    f"got '{unknown[0]}'"
+                )
+            if self.patience.dist != "none" or self.queue_capacity is not None:
+                given = "patience" if self.patience.dist != "none" else "queue_capacity"
+                raise ValueError(
+                    f"{given}: expected none on a chatbot channel (the bot takes every contact "
+                    "at once)"
+                )
+        if self.balking is not None and self.kind != "walk_in":
+            raise ValueError(
+                f"balking: expected only on a walk_in channel (a visible queue), got it on a "
+                f"{self.kind} channel"
+            )
+        if self.retrial is not None and self.kind not in LIVE_KINDS:
+            raise ValueError(
+                f"retrial: expected only on a live channel ({', '.join(LIVE_KINDS)}), got it on "
+                f"a {self.kind} channel"
+            )
+        if self.callback is not None and self.kind != "phone":
+            raise ValueError(
+                f"callback: expected only on a phone channel, got it on a {self.kind} channel"
+            )
+        if self.deferred:
+            kind = f"{'an' if self.kind == 'email' else 'a'} {self.kind}"
+            if self.deadline is None:
+                raise ValueError(f"deadline: expected a response deadline on {kind} channel")
+            if self.patience.dist != "none":
+                raise ValueError(
+                    f"patience: expected none on {kind} channel (items wait in a backlog), "
+                    f"got {self.patience.dist}"
+                )
+            if self.queue_capacity is not None or self.close_policy != "wait":
+                given = "queue_capacity" if self.queue_capacity is not None else "at_close"
+                raise ValueError(
+                    f"{given}: expected none on {kind} channel (the backlog is unlimited "
+                    "and carries over to the next opening)"
+                )
+        elif self.deadline is not None:
+            raise ValueError(
+                f"deadline: expected only on an email or social channel, got it on a "
+                f"{self.kind} channel"
+            )
         return self
 
 
 class ContactType(FrozenModel):
-    """A reason for contact: how long it takes to handle, talk plus after-contact work."""
+    """A reason for contact: how long it takes to handle, talk plus after-contact work.
+
+    ``skill`` names the skill an agent needs to take it (none: any agent of a group serving
+    its channel); ``priority`` orders the queues a freed agent looks at (higher first; first
+    come, first served within a priority).
+    """
 
     handle_time: ServiceDistribution
     after_contact_work: ServiceDistribution = Field(
         default_factory=lambda: {"dist": "deterministic", "value": "0 s"}, validate_default=True
     )
+    skill: Name | None = None
+    priority: int = 0
+
+
+def _shorthand_proficiency(value: object) -> object:
+    """A bare number is a proficiency taken without delay."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"proficiency": value}
+    return value
+
+
+class SkillLevel(FrozenModel):
+    """How well, and how soon, an agent group takes contacts needing one skill.
+
+    Handle time and after-contact work are divided by ``proficiency`` (1 = the contact type's
+    distribution, 0.8 = 25% longer). ``after`` makes the group a secondary (overflow) group for
+    this skill: it takes such a contact only once the contact has waited that long.
+    """
+
+    proficiency: float = Field(default=1.0, gt=0)
+    after: Duration = 0.0
 
 
 class Break(FrozenModel):
@@ -178,7 +386,11 @@ class AgentGroup(FrozenModel):
     every day, or by a roster CSV (``roster_csv``: ``shift, start, end, agents`` and optionally
     ``group`` and ``breaks``). ``shrinkage`` (planned time off the phones) scales the agents of
     every shift by (1 − s), rounded to the nearest integer; ``absenteeism`` makes each
-    agent-shift absent with that probability, drawn per replication.
+    agent-shift absent with that probability, drawn per replication. ``skills`` lists the
+    skills the group holds (contact types needing another skill are not its work), each with
+    a proficiency and an overflow delay. ``deferred_order`` is how its agents pick deferred
+    work (email, social) once no live contact waits: oldest first (``fifo``) or earliest due
+    first (``edf``).
     """
 
     channels: tuple[Name, ...] = Field(min_length=1)
@@ -188,6 +400,10 @@ class AgentGroup(FrozenModel):
     shrinkage: float = Field(default=0.0, ge=0, lt=1)
     absenteeism: float = Field(default=0.0, ge=0, lt=1)
     cost_per_hour: NonNegativeFloat = 0.0
+    deferred_order: DeferredOrder = "fifo"
+    skills: dict[Name, Annotated[SkillLevel, BeforeValidator(_shorthand_proficiency)]] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _exactly_one_staffing(self) -> AgentGroup:
@@ -230,6 +446,10 @@ class Scenario(FrozenModel):
     channels: dict[Name, Channel] = Field(min_length=1)
     contact_types: dict[Name, ContactType] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroup] = Field(min_length=1)
+    variants: dict[Name, dict[str, JsonValue]] = Field(
+        default_factory=dict,
+        description="Named what-if variants: each maps dotted paths (as for --set) to values.",
+    )
 
     @property
     def n_intervals(self) -> int:
@@ -289,6 +509,92 @@ class Scenario(FrozenModel):
                         f"agent_groups.{group_name}.channels: expected one of the channels "
                         f"{sorted(self.channels)}, got '{channel_name}'"
                     )
+                if self.channels[channel_name].kind == "chatbot":
+                    raise ValueError(
+                        f"agent_groups.{group_name}.channels: expected channels that agents "
+                        f"serve, got the chatbot '{channel_name}'"
+                    )
+        for channel_name, channel in self.channels.items():
+            retrial = channel.retrial
+            if retrial is not None and retrial.channel is not None:
+                target = self.channels.get(retrial.channel)
+                if target is None or target.kind not in LIVE_KINDS:
+                    live_channels = sorted(
+                        n for n, c in self.channels.items() if c.kind in LIVE_KINDS
+                    )
+                    raise ValueError(
+                        f"channels.{channel_name}.retrial.channel: expected a live channel "
+                        f"(one of {live_channels}), got '{retrial.channel}'"
+                    )
+            if channel.bot is None:
+                continue
+            live = sorted(n for n, c in self.channels.items() if c.kind in ("phone", "chat"))
+            target = self.channels.get(channel.bot.handover)
+            if target is None or target.kind not in ("phone", "chat"):
+                raise ValueError(
+                    f"channels.{channel_name}.bot.handover: expected a phone or chat channel "
+                    f"(one of {live}), got '{channel.bot.handover}'"
+                )
+        return self
+
+    def arriving_types(self, channel_name: str) -> list[str]:
+        """The contact types that reach a channel: its mix, then those that bots hand over or
+        other channels' retrials send to it (in a stable order)."""
+        feeds = {}  # channel -> the channels whose contacts it may receive
+        for name, channel in self.channels.items():
+            if channel.bot is not None:
+                feeds.setdefault(channel.bot.handover, []).append(name)
+            if channel.retrial is not None and channel.retrial.channel not in (None, name):
+                feeds.setdefault(channel.retrial.channel, []).append(name)
+        types = list(self.channels[channel_name].mix)
+        seen, todo = {channel_name}, list(feeds.get(channel_name, ()))
+        while todo:
+            source = todo.pop(0)
+            if source in seen:
+                continue
+            seen.add(source)
+            types += [t for t in self.channels[source].mix if t not in types]
+            todo += feeds.get(source, ())
+        return types
+
+    @model_validator(mode="after")
+    def _check_skills(self) -> Scenario:
+        for group_name, group in self.agent_groups.items():
+            needed = sorted(
+                {
+                    skill
+                    for channel_name in group.channels
+                    for contact_type in self.arriving_types(channel_name)
+                    if (skill := self.contact_types[contact_type].skill) is not None
+                }
+            )
+            for skill in group.skills:
+                if skill not in needed:
+                    expected = (
+                        f"one of {needed}" if needed else "none: no contact type there needs one"
+                    )
+                    raise ValueError(
+                        f"agent_groups.{group_name}.skills.{skill}: expected a skill that a "
+                        f"contact type of its channels needs ({expected}), got '{skill}'"
+                    )
+        for channel_name, channel in self.channels.items():
+            if channel.bot is not None:
+                continue
+            for contact_type in self.arriving_types(channel_name):
+                skill = self.contact_types[contact_type].skill
+                if skill is None:
+                    continue
+                holders = [
+                    name
+                    for name, group in self.agent_groups.items()
+                    if channel_name in group.channels and skill in group.skills
+                ]
+                if not holders:
+                    raise ValueError(
+                        f"contact_types.{contact_type}.skill: expected a skill held by an agent "
+                        f"group serving channel '{channel_name}', got '{skill}', which no such "
+                        "group lists under 'skills'"
+                    )
         return self
 
     @model_validator(mode="after")
@@ -307,7 +613,11 @@ class Scenario(FrozenModel):
                 if point.start in seen:
                     raise ValueError(f"{where}: expected each interval once, got {label} again")
                 seen.add(point.start)
-                if point.volume > 0 and not channel.open <= point.start < channel.close:
+                if (
+                    point.volume > 0
+                    and not channel.deferred
+                    and not channel.open <= point.start < channel.close
+                ):
                     raise ValueError(
                         f"{where}: expected volume only while the channel is open "
                         f"({format_time_of_day(channel.open)}-"
@@ -317,16 +627,24 @@ class Scenario(FrozenModel):
 
 
 __all__ = [
+    "DEFERRED_KINDS",
+    "LIVE_KINDS",
     "AgentGroup",
     "Arrivals",
+    "Bot",
     "Break",
+    "Callback",
     "Channel",
     "ChannelKind",
     "ClosePolicy",
+    "Concurrency",
     "ContactType",
+    "DeferredOrder",
     "Dispersion",
     "ProfilePoint",
+    "Retrial",
     "Scenario",
     "ServiceLevel",
     "Shift",
+    "SkillLevel",
 ]

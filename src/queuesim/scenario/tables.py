@@ -72,18 +72,34 @@ class Table:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-class _Reader:
-    """Reads one CSV file and collects its problems."""
+class CsvReader:
+    """Reads one CSV file strictly and collects its problems, each naming file, line and column.
 
-    def __init__(self, path: Path, required: Sequence[str], optional: Sequence[str]) -> None:
+    ``required`` columns must be in the header and ``optional`` ones may be (headers are
+    matched in lower case). Any other column is an error, unless ``ignore_other_columns``: files
+    exported from other systems (contact logs) carry columns nobody reads. Parse cells with
+    :meth:`parse`, record other problems with :meth:`problem`, and raise them all with
+    :meth:`check`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        required: Sequence[str],
+        optional: Sequence[str],
+        *,
+        ignore_other_columns: bool = False,
+    ) -> None:
         self.path = path
         self.source = str(path)
         self.required = tuple(required)
         self.allowed = (*required, *optional)
+        self.ignore_other_columns = ignore_other_columns
         self.problems: list[tuple[int, Problem]] = []
         self.header: list[str] = []
 
     def problem(self, line: int | None, column: str | None, message: str) -> None:
+        """Record ``message`` about ``line`` (header = 1; None: the whole file) and ``column``."""
         parts = [f"line {line}" if line else "", f"column {column}" if column else ""]
         where = " ".join([self.source, ", ".join(p for p in parts if p)]).rstrip()
         self.problems.append((line or 0, Problem(where, (), message)))
@@ -160,10 +176,11 @@ class _Reader:
             return
         seen: set[str] = set()
         for name in header:
-            if name in seen:
+            known = name in self.allowed
+            if name in seen and (known or not self.ignore_other_columns):
                 self.problem(line, name, f"expected each column once, got {name!r} again")
             seen.add(name)
-            if name not in self.allowed:
+            if not known and not self.ignore_other_columns:
                 self.problem(line, name or "(empty)", unknown_name("column", name, self.allowed))
         missing = [name for name in self.required if name not in header]
         if missing:
@@ -189,7 +206,9 @@ class _Reader:
             return None
 
 
-def _number(text: str) -> float:
+def parse_number(text: str) -> float:
+    """A finite decimal number such as ``12``, ``-3.5`` or ``1e3``; ValueError otherwise
+    (``nan``, ``inf``, ``1,5`` and empty text included)."""
     if not _NUMBER.match(text) or not math.isfinite(float(text)):
         raise ValueError(text)
     return float(text)
@@ -212,7 +231,7 @@ def _duration(text: str) -> str:
 
 
 def _filter(
-    reader: _Reader,
+    reader: CsvReader,
     rows: list[tuple[int, dict[str, str]]],
     column: str,
     wanted: str,
@@ -238,7 +257,7 @@ _TIME_EXAMPLE = "a time of day HH:MM from 00:00 to 23:59"
 
 def read_profile_table(path: Path, channel: str) -> Table:
     """:func:`read_profile_csv`, keeping each row's line number and the column names."""
-    reader = _Reader(path, ("interval_start", "volume"), PROFILE_COLUMNS[2:])
+    reader = CsvReader(path, ("interval_start", "volume"), PROFILE_COLUMNS[2:])
     rows = reader.read()
     aht_columns = [name for name in ("aht", *_AHT_UNITS) if name in reader.header]
     if len(aht_columns) > 1:
@@ -254,7 +273,7 @@ def read_profile_table(path: Path, channel: str) -> Table:
     first_line: dict[float, int] = {}
     for line, row in rows:
         start = reader.parse(line, "interval_start", row["interval_start"], _time, _TIME_EXAMPLE)
-        volume = reader.parse(line, "volume", row["volume"], _number, "a number")
+        volume = reader.parse(line, "volume", row["volume"], parse_number, "a number")
         if volume is not None and volume < 0:
             reader.problem(line, "volume", f"expected a volume of 0 or more, got {row['volume']}")
         point: dict[str, Any] = {"start": start, "volume": volume}
@@ -270,7 +289,7 @@ def read_profile_table(path: Path, channel: str) -> Table:
                     "aht_s or aht_min for plain numbers)",
                 )
             else:
-                amount = reader.parse(line, aht_column, text, _number, "a number")
+                amount = reader.parse(line, aht_column, text, parse_number, "a number")
                 if amount is not None and amount <= 0:
                     reader.problem(
                         line, aht_column, f"expected a handle time greater than 0, got {text}"
@@ -330,7 +349,7 @@ def _agents(text: str) -> int:
 
 def read_roster_table(path: Path, group: str) -> Table:
     """:func:`read_roster_csv`, keeping each row's line number and the column names."""
-    reader = _Reader(path, ROSTER_COLUMNS[:4], ROSTER_COLUMNS[4:])
+    reader = CsvReader(path, ROSTER_COLUMNS[:4], ROSTER_COLUMNS[4:])
     rows = reader.read()
     rows = _filter(reader, rows, "group", group, "agent group")
     table = Table(
@@ -393,7 +412,9 @@ def read_roster_csv(path: Path, group: str) -> list[dict[str, Any]]:
 __all__ = [
     "PROFILE_COLUMNS",
     "ROSTER_COLUMNS",
+    "CsvReader",
     "Table",
+    "parse_number",
     "read_profile_csv",
     "read_profile_table",
     "read_roster_csv",

@@ -1,0 +1,148 @@
+"""Call-backs (virtual hold): offer, acceptance, place kept, answer rate, conservation."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from queuesim.experiment.runner import simulate
+from queuesim.scenario import ScenarioError, scenario_from_dict
+from queuesim.scenario.schema import Scenario
+
+OUTCOMES = ["answered", "abandoned", "blocked", "closed_out", "pending"]
+ACCEPT, ANSWER = 0.6, 0.8
+
+
+def data(**changes: Any) -> dict[str, Any]:
+    """A busy phone line offering call-backs above 60 s of expected wait; ``a__b=v`` sets a.b."""
+    base: dict[str, Any] = {
+        "version": 1,
+        "name": "callback test",
+        "horizon": "4 h",
+        "interval": "30 min",
+        "seed": 17,
+        "replications": 6,
+        "channels": {
+            "phone": {
+                "kind": "phone",
+                "arrivals": {"rate": "100/h"},
+                "mix": {"call": 1.0},
+                "patience": {"dist": "exponential", "mean": "3 min"},
+                "callback": {"threshold": "60 s", "accept": ACCEPT, "answer": ANSWER},
+            }
+        },
+        "contact_types": {"call": {"handle_time": {"dist": "exponential", "mean": "4 min"}}},
+        "agent_groups": {"team": {"size": 6, "channels": ["phone"]}},
+    }
+    for path, value in changes.items():
+        node = base
+        *parents, leaf = path.split("__")
+        for part in parents:
+            node = node[part]
+        node[leaf] = value
+    return base
+
+
+def make(**changes: Any) -> Scenario:
+    return Scenario.model_validate(
+        copy.deepcopy(data(**changes)), context={"interval_seconds": 1800}
+    )
+
+
+def total(result: Any, metric: str) -> float:
+    return float(result.values(metric, channel="phone").sum())
+
+
+def test_every_customer_is_accounted_for_and_callbacks_counted_apart() -> None:
+    result = simulate(make(), records=True)
+    table = result.intervals
+    assert (table["offered"] == table[OUTCOMES].sum(axis=1)).all()
+    contacts = result.contacts
+    callbacks = contacts[contacts.callback]
+    assert len(callbacks) == total(result, "callbacks_accepted") > 50
+    placed = callbacks[callbacks.agent_group.notna()]
+    rates = placed.groupby("replication")["outcome"].apply(lambda o: (o == "answered").mean())
+    assert np.allclose(rates.to_numpy(), result.values("callback_answer_rate", channel="phone"))
+    # A customer waiting for a call-back holds no line and never abandons: their only
+    # "abandoned" outcome is a missed call-back, after an agent called them.
+    assert callbacks.loc[callbacks.outcome == "abandoned", "agent_group"].eq("team").all()
+    # Inbound waits leave the call-backs out.
+    inbound = contacts[~contacts.callback & (contacts.outcome == "answered")]
+    reps = inbound.groupby("replication")["wait"].mean().to_numpy()
+    assert np.allclose(reps, result.values("asa", channel="phone"))
+
+
+def test_a_callback_keeps_its_place_in_the_queue() -> None:
+    contacts = simulate(make(), records=True).contacts
+    served = contacts[contacts.agent_group.notna()]
+    left = np.where(contacts.outcome == "pending", np.inf, contacts["arrival"] + contacts["wait"])
+    for replication, rep in served.groupby("replication"):
+        mine = (contacts.replication == replication).to_numpy()
+        arrival = contacts["arrival"].to_numpy()
+        for start, arrived in zip(rep["arrival"] + rep["wait"], rep["arrival"], strict=True):
+            older_waiting = mine & (arrival < arrived) & (left > start)
+            assert not older_waiting.any()
+
+
+def test_acceptance_and_answer_rates_match_their_probabilities() -> None:
+    result = simulate(make(replications=10))
+    offered, accepted = total(result, "callbacks_offered"), total(result, "callbacks_accepted")
+    assert abs(accepted / offered - ACCEPT) <= 4 * np.sqrt(ACCEPT * (1 - ACCEPT) / offered)
+    contacts = simulate(make(replications=10), records=True).contacts
+    placed = contacts[contacts.callback & contacts.agent_group.notna()]
+    share = (placed.outcome == "answered").mean()
+    assert abs(share - ANSWER) <= 4 * np.sqrt(ANSWER * (1 - ANSWER) / len(placed))
+
+
+def test_threshold_decides_who_is_offered() -> None:
+    never = simulate(make(channels__phone__callback={"threshold": "10 h", "accept": 1}))
+    assert total(never, "callbacks_offered") == 0
+    always = simulate(
+        make(channels__phone__callback={"threshold": "0 s", "accept": 0.5}), records=True
+    )
+    contacts = always.contacts
+    queued = ~((contacts.outcome == "answered") & (contacts.wait == 0))
+    queued &= contacts.outcome != "blocked"
+    assert total(always, "callbacks_offered") == queued.sum()
+
+
+def test_callbacks_hold_no_line() -> None:
+    full = {"threshold": "0 s", "accept": 1.0}
+    without = simulate(make(channels__phone__queue_capacity=3, channels__phone__callback=None))
+    with_callbacks = simulate(
+        make(channels__phone__queue_capacity=3, channels__phone__callback=full)
+    )
+    assert total(without, "blocked") > 0
+    assert total(with_callbacks, "blocked") == 0
+    assert total(with_callbacks, "abandoned") == 0  # everyone waits for the call-back
+
+
+def test_customers_are_the_same_with_and_without_callbacks() -> None:
+    columns = ["replication", "customer", "arrival", "handle_time", "patience"]
+    first = simulate(make(), records=True).contacts[columns]
+    second = simulate(make(channels__phone__callback=None), records=True).contacts[columns]
+    pd.testing.assert_frame_equal(first, second)
+
+
+BAD = {
+    "callback on chat": (
+        {"channels__phone__kind": "chat"},
+        "channels.phone.callback: expected only on a phone channel, got it on a chat channel",
+    ),
+    "acceptance above 1": (
+        {"channels__phone__callback": {"threshold": "1 min", "accept": 1.5}},
+        "channels.phone.callback.accept: expected a value of at most 1, got 1.5",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_callback_input_names_the_field(case: str) -> None:
+    changes, expected = BAD[case]
+    with pytest.raises(ScenarioError) as error:
+        scenario_from_dict(data(**changes), source="phone.yaml")
+    assert str(error.value) == f"phone.yaml: {expected}"
