@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -39,7 +40,28 @@ HEADLINE_CUSTOMER_METRICS = (
     "wait_p90",
     "sl_all",
 )
-HEADLINE_AGENT_METRICS = ("occupancy", "utilisation", "overtime", "staff_cost")
+FEATURE_CUSTOMER_METRICS = (
+    "balked",
+    "contained",
+    "handed_over",
+    "containment_rate",
+    "callbacks_accepted",
+    "callback_answer_rate",
+    "deadline_met",
+    "breaches",
+)
+"""Shown when the scenario uses the feature (some channel has a value other than zero)."""
+HEADLINE_AGENT_METRICS = ("occupancy", "slot_occupancy", "utilisation", "overtime", "staff_cost")
+
+
+def _cell(row: pd.Series, stacked: bool) -> str:
+    text = format_summary_row(row)
+    return text.replace("  [", "\n[") if stacked else text
+
+
+def _used(summary: pd.DataFrame, metric: str) -> bool:
+    values = summary.loc[summary.metric == metric, "mean"]
+    return bool((values.fillna(0) != 0).any())
 
 
 def _summary_table(result: SimulationResult) -> Table:
@@ -52,18 +74,22 @@ def _summary_table(result: SimulationResult) -> Table:
     )
     table.add_column("metric")
     channels = [*result.scenario.channels, ALL] if len(result.scenario.channels) > 1 else [ALL]
+    stacked = len(channels) > 2
     for channel in channels:
         table.add_column(channel if channel != ALL else "all channels", justify="right")
-    for metric in HEADLINE_CUSTOMER_METRICS:
-        cells = [format_summary_row(result.kpi(metric, channel=channel)) for channel in channels]
+    extra = [m for m in FEATURE_CUSTOMER_METRICS if _used(summary, m)]
+    for metric in [*HEADLINE_CUSTOMER_METRICS, *extra]:
+        cells = [_cell(result.kpi(metric, channel=channel), stacked) for channel in channels]
         table.add_row(metric, *cells)
     groups = (
         [*result.scenario.agent_groups, ALL] if len(result.scenario.agent_groups) > 1 else [ALL]
     )
+    chat = any(channel.kind == "chat" for channel in result.scenario.channels.values())
+    shown = [m for m in HEADLINE_AGENT_METRICS if m != "slot_occupancy" or chat]
     for group in groups:
         label = "all agents" if group == ALL else f"agents: {group}"
-        for metric in HEADLINE_AGENT_METRICS:
-            cell = format_summary_row(result.kpi(metric, agent_group=group))
+        for metric in shown:
+            cell = _cell(result.kpi(metric, agent_group=group), stacked)
             table.add_row(f"{metric} ({label})", cell, *[""] * (len(channels) - 1))
     return table
 

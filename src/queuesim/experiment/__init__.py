@@ -9,7 +9,7 @@ from queuesim.experiment.compare import Comparison, compare
 from queuesim.experiment.design import Factor, Range, Sampling, factorial, points_from_csv, sample
 from queuesim.experiment.executors import ExecutorKind, make_executor
 from queuesim.experiment.sensitivity import Variation, parse_variation, sensitivity
-from queuesim.experiment.staffing import ShiftPattern, StaffingPlan, staff
+from queuesim.experiment.staffing import ShiftPattern, StaffingPlan, generated_patterns, staff
 from queuesim.experiment.sweep import SweepResult, sweep
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Variation",
     "compare",
     "factorial",
+    "generated_patterns",
     "make_executor",
     "parse_variation",
     "points_from_csv",

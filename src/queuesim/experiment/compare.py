@@ -39,7 +39,7 @@ class Comparison:
     * ``differences``: per variant and KPI, ``base`` and ``value`` (means), ``difference``
       (variant − base) with its paired 95% CI (``ci_low``, ``ci_high``), ``n_reps`` pairs,
       the CI independent seeds would give (``independent_ci_low``, ``independent_ci_high``)
-      and ``ci_narrowing``: 1 − paired half-width / independent half-width.
+      and ``ci_narrowing``: 1 − the paired standard error over the independent one.
     """
 
     results: dict[str, SimulationResult]
@@ -65,6 +65,21 @@ def _welch_half_width(a: np.ndarray, b: np.ndarray) -> float:
     return stats.t.ppf(0.5 + CONFIDENCE / 2, dof) * np.sqrt(va + vb)
 
 
+def _narrowing(difference: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """1 − (standard error of the paired mean difference) / (that of independent samples).
+
+    A ratio of standard errors, not of interval half-widths, so it measures the covariance
+    the pairing exploits and not the different t quantiles (n − 1 against Welch's degrees of
+    freedom) of the two intervals.
+    """
+    if len(difference) < 2:
+        return np.nan
+    independent = np.sqrt(a.var(ddof=1) + b.var(ddof=1))
+    if not independent > 0:
+        return np.nan
+    return 1 - difference.std(ddof=1) / independent
+
+
 def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
     """Paired differences of two ``run_metrics`` tables run on the same seeds.
 
@@ -81,7 +96,7 @@ def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
         mean = difference.mean() if len(pairs) else np.nan
         paired = _half_width(difference)
         independent = _welch_half_width(a, b)
-        narrowing = 1 - paired / independent if independent > 0 else np.nan
+        narrowing = _narrowing(difference, a, b)
         rows.append(
             (
                 *key,

@@ -73,12 +73,15 @@ def metric_label(metric: str, unit: str | None = None) -> str:
 
 
 def format_number(value: float, unit: str) -> str:
-    """A KPI value for a title: ratios as percentages, seconds with ``s``, else 4 digits."""
+    """A KPI value for a title: ratios as percentages, seconds with ``s``, large numbers with
+    thousands separators, small ones with 3 significant digits."""
     if unit == "ratio":
         return f"{value:.1%}"
     if unit == "s":
         return f"{value:,.1f} s"
-    return f"{value:,.4g}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def format_duration(seconds: float) -> str:
@@ -117,7 +120,7 @@ def time_axis(ax: Axes, hours: np.ndarray) -> None:
 def ratio_axis(ax: Axes, axis: str = "y") -> None:
     """Show a 0–1 ratio axis as percentages."""
     target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
 
 
 def interval_seconds(starts: np.ndarray) -> float:
