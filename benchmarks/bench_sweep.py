@@ -57,7 +57,10 @@ def _timed_sweep(points, executor, replications, horizon, out=None) -> tuple[flo
         executor=executor,
         out=out,
     )
-    return time.perf_counter() - start, result.runs.drop(columns=["wall_seconds"])
+    seconds = time.perf_counter() - start
+    if not result.failures.empty:
+        raise RuntimeError(f"a replication failed: {result.failures['error'].iloc[0]}")
+    return seconds, result.runs.drop(columns=["wall_seconds"])
 
 
 def speed_up(workers: int, replications: int, point_seconds: float) -> None:
