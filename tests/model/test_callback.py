@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,57 +10,56 @@ import pandas as pd
 import pytest
 
 from queuesim.experiment.runner import simulate
-from queuesim.scenario import ScenarioError, scenario_from_dict
+from queuesim.results import SimulationResult
+from queuesim.scenario import scenario_from_dict
+from queuesim.scenario.overrides import apply_overrides
 from queuesim.scenario.schema import Scenario
 
-OUTCOMES = ["answered", "abandoned", "blocked", "closed_out", "pending"]
 ACCEPT, ANSWER = 0.6, 0.8
 
 
+BASE: dict[str, Any] = {
+    "version": 1,
+    "name": "callback test",
+    "horizon": "4 h",
+    "interval": "30 min",
+    "seed": 17,
+    "replications": 6,
+    "channels": {
+        "phone": {
+            "kind": "phone",
+            "arrivals": {"rate": "100/h"},
+            "mix": {"call": 1.0},
+            "patience": {"dist": "exponential", "mean": "3 min"},
+            "callback": {"threshold": "60 s", "accept": ACCEPT, "answer": ANSWER},
+        }
+    },
+    "contact_types": {"call": {"handle_time": {"dist": "exponential", "mean": "4 min"}}},
+    "agent_groups": {"team": {"size": 6, "channels": ["phone"]}},
+}
+"""A busy phone line offering call-backs above 60 s of expected wait."""
+
+
 def data(**changes: Any) -> dict[str, Any]:
-    """A busy phone line offering call-backs above 60 s of expected wait; ``a__b=v`` sets a.b."""
-    base: dict[str, Any] = {
-        "version": 1,
-        "name": "callback test",
-        "horizon": "4 h",
-        "interval": "30 min",
-        "seed": 17,
-        "replications": 6,
-        "channels": {
-            "phone": {
-                "kind": "phone",
-                "arrivals": {"rate": "100/h"},
-                "mix": {"call": 1.0},
-                "patience": {"dist": "exponential", "mean": "3 min"},
-                "callback": {"threshold": "60 s", "accept": ACCEPT, "answer": ANSWER},
-            }
-        },
-        "contact_types": {"call": {"handle_time": {"dist": "exponential", "mean": "4 min"}}},
-        "agent_groups": {"team": {"size": 6, "channels": ["phone"]}},
-    }
-    for path, value in changes.items():
-        node = base
-        *parents, leaf = path.split("__")
-        for part in parents:
-            node = node[part]
-        node[leaf] = value
-    return base
+    """A copy of :data:`BASE` in which ``a__b=v`` sets a.b."""
+    overrides = {path.replace("__", "."): value for path, value in changes.items()}
+    return apply_overrides(BASE, overrides)
 
 
 def make(**changes: Any) -> Scenario:
-    return Scenario.model_validate(
-        copy.deepcopy(data(**changes)), context={"interval_seconds": 1800}
-    )
+    """The validated scenario of :func:`data`."""
+    return scenario_from_dict(data(**changes))
 
 
 def total(result: Any, metric: str) -> float:
     return float(result.values(metric, channel="phone").sum())
 
 
-def test_every_customer_is_accounted_for_and_callbacks_counted_apart() -> None:
+def test_every_customer_is_accounted_for_and_callbacks_counted_apart(
+    check_accounting: Callable[[SimulationResult], None],
+) -> None:
     result = simulate(make(), records=True)
-    table = result.intervals
-    assert (table["offered"] == table[OUTCOMES].sum(axis=1)).all()
+    check_accounting(result)
     contacts = result.contacts
     callbacks = contacts[contacts.callback]
     assert len(callbacks) == total(result, "callbacks_accepted") > 50
@@ -76,10 +75,12 @@ def test_every_customer_is_accounted_for_and_callbacks_counted_apart() -> None:
     assert np.allclose(reps, result.values("asa", channel="phone"))
 
 
-def test_a_callback_keeps_its_place_in_the_queue() -> None:
+def test_a_callback_keeps_its_place_in_the_queue(
+    left_queue_at: Callable[[pd.DataFrame], np.ndarray],
+) -> None:
     contacts = simulate(make(), records=True).contacts
     served = contacts[contacts.agent_group.notna()]
-    left = np.where(contacts.outcome == "pending", np.inf, contacts["arrival"] + contacts["wait"])
+    left = left_queue_at(contacts)
     for replication, rep in served.groupby("replication"):
         mine = (contacts.replication == replication).to_numpy()
         arrival = contacts["arrival"].to_numpy()
@@ -141,8 +142,8 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_callback_input_names_the_field(case: str) -> None:
+def test_bad_callback_input_names_the_field(
+    case: str, scenario_error: Callable[[dict[str, Any], str], str]
+) -> None:
     changes, expected = BAD[case]
-    with pytest.raises(ScenarioError) as error:
-        scenario_from_dict(data(**changes), source="phone.yaml")
-    assert str(error.value) == f"phone.yaml: {expected}"
+    assert scenario_error(data(**changes), "phone.yaml") == f"phone.yaml: {expected}"

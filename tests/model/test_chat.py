@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,73 +10,69 @@ import pandas as pd
 import pytest
 
 from queuesim.experiment.runner import simulate
-from queuesim.scenario import ScenarioError, scenario_from_dict
+from queuesim.results import SimulationResult
+from queuesim.scenario import scenario_from_dict
+from queuesim.scenario.overrides import apply_overrides
 from queuesim.scenario.schema import Scenario
 
-OUTCOMES = ["answered", "abandoned", "blocked", "closed_out", "pending"]
+BASE: dict[str, Any] = {
+    "version": 1,
+    "name": "chat test",
+    "horizon": "6 h",
+    "interval": "30 min",
+    "seed": 3,
+    "replications": 3,
+    "channels": {
+        "phone": {
+            "kind": "phone",
+            "arrivals": {"rate": "40/h"},
+            "mix": {"call": 1.0},
+            "patience": {"dist": "exponential", "mean": "3 min"},
+        },
+        "chat": {
+            "kind": "chat",
+            "arrivals": {"rate": "60/h"},
+            "mix": {"question": 1.0},
+            "patience": {"dist": "exponential", "mean": "5 min"},
+            "concurrency": {"sessions": 3, "slowdown": 0.4},
+        },
+    },
+    "contact_types": {
+        "call": {"handle_time": {"dist": "exponential", "mean": "4 min"}, "priority": 1},
+        "question": {
+            "handle_time": {"dist": "lognormal", "mean": "8 min", "cv": 0.7},
+            "after_contact_work": "30 s",
+        },
+    },
+    "agent_groups": {
+        "blended": {
+            "channels": ["phone", "chat"],
+            "shifts": [
+                {
+                    "name": "early",
+                    "start": "00:00",
+                    "end": "04:00",
+                    "agents": 4,
+                    "breaks": [{"start": "02:00", "duration": "15 min"}],
+                },
+                {"name": "late", "start": "02:00", "end": "06:00", "agents": 3},
+            ],
+        },
+        "chat_only": {"size": 2, "channels": ["chat"]},
+    },
+}
+"""A phone line and a chat channel served by one blended group."""
 
 
 def data(**changes: Any) -> dict[str, Any]:
-    """A phone line and a chat channel served by one blended group; ``a__b=v`` sets a.b."""
-    base: dict[str, Any] = {
-        "version": 1,
-        "name": "chat test",
-        "horizon": "6 h",
-        "interval": "30 min",
-        "seed": 3,
-        "replications": 3,
-        "channels": {
-            "phone": {
-                "kind": "phone",
-                "arrivals": {"rate": "40/h"},
-                "mix": {"call": 1.0},
-                "patience": {"dist": "exponential", "mean": "3 min"},
-            },
-            "chat": {
-                "kind": "chat",
-                "arrivals": {"rate": "60/h"},
-                "mix": {"question": 1.0},
-                "patience": {"dist": "exponential", "mean": "5 min"},
-                "concurrency": {"sessions": 3, "slowdown": 0.4},
-            },
-        },
-        "contact_types": {
-            "call": {"handle_time": {"dist": "exponential", "mean": "4 min"}, "priority": 1},
-            "question": {
-                "handle_time": {"dist": "lognormal", "mean": "8 min", "cv": 0.7},
-                "after_contact_work": "30 s",
-            },
-        },
-        "agent_groups": {
-            "blended": {
-                "channels": ["phone", "chat"],
-                "shifts": [
-                    {
-                        "name": "early",
-                        "start": "00:00",
-                        "end": "04:00",
-                        "agents": 4,
-                        "breaks": [{"start": "02:00", "duration": "15 min"}],
-                    },
-                    {"name": "late", "start": "02:00", "end": "06:00", "agents": 3},
-                ],
-            },
-            "chat_only": {"size": 2, "channels": ["chat"]},
-        },
-    }
-    for path, value in changes.items():
-        node = base
-        *parents, leaf = path.split("__")
-        for part in parents:
-            node = node[part]
-        node[leaf] = value
-    return base
+    """A copy of :data:`BASE` in which ``a__b=v`` sets a.b."""
+    overrides = {path.replace("__", "."): value for path, value in changes.items()}
+    return apply_overrides(BASE, overrides)
 
 
 def make(**changes: Any) -> Scenario:
-    return Scenario.model_validate(
-        copy.deepcopy(data(**changes)), context={"interval_seconds": 1800}
-    )
+    """The validated scenario of :func:`data`."""
+    return scenario_from_dict(data(**changes))
 
 
 def test_one_session_at_a_time_is_exactly_the_phone_model() -> None:
@@ -92,18 +88,12 @@ def test_one_session_at_a_time_is_exactly_the_phone_model() -> None:
 
 
 @pytest.mark.parametrize("sessions", [2, 3, 5])
-def test_every_customer_is_accounted_for_with_sessions(sessions: int) -> None:
+def test_every_customer_is_accounted_for_with_sessions(
+    sessions: int, check_accounting: Callable[[SimulationResult], None]
+) -> None:
     scenario = make(channels__chat__concurrency={"sessions": sessions, "slowdown": 0.3})
     result = simulate(scenario, records=True)
-    table = result.intervals
-    assert (table["offered"] == table[OUTCOMES].sum(axis=1)).all()
-    counts = result.contacts.groupby(["channel", "outcome"]).size()
-    totals = (
-        table.query("contact_type == 'all' and channel != 'all'").groupby("channel")[OUTCOMES].sum()
-    )
-    for channel in ("phone", "chat"):
-        for outcome in OUTCOMES:
-            assert counts.get((channel, outcome), 0) == totals.loc[channel, outcome]
+    check_accounting(result)
     agents = result.agents.query("agent_group != 'all'")
     busy, slots = agents["busy_time"].sum(), agents["slot_occupancy"] * agents["available_time"]
     assert (slots <= agents["busy_time"] + 1e-6).all()
@@ -209,8 +199,8 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_chat_input_names_the_field(case: str) -> None:
+def test_bad_chat_input_names_the_field(
+    case: str, scenario_error: Callable[[dict[str, Any], str], str]
+) -> None:
     changes, expected = BAD[case]
-    with pytest.raises(ScenarioError) as error:
-        scenario_from_dict(data(**changes), source="chat.yaml")
-    assert str(error.value) == f"chat.yaml: {expected}"
+    assert scenario_error(data(**changes), "chat.yaml") == f"chat.yaml: {expected}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,67 +10,55 @@ import pandas as pd
 import pytest
 
 from queuesim.experiment.runner import simulate
-from queuesim.scenario import ScenarioError, scenario_from_dict
+from queuesim.results import SimulationResult
+from queuesim.scenario import scenario_from_dict
+from queuesim.scenario.overrides import apply_overrides
 from queuesim.scenario.schema import Scenario
 
-OUTCOMES = ["answered", "abandoned", "blocked", "closed_out", "pending"]
 OPEN, CLOSE = 8 * 3600, 18 * 3600
 
 
+BASE: dict[str, Any] = {
+    "version": 1,
+    "name": "deferred test",
+    "horizon": "3 d",
+    "interval": "1 h",
+    "seed": 21,
+    "replications": 3,
+    "channels": {
+        "email": {
+            "kind": "email",
+            "open": "08:00",
+            "close": "18:00",
+            "deadline": "24 h",
+            "arrivals": {"rate": "10/h"},
+            "mix": {"request": 1.0},
+        }
+    },
+    "contact_types": {"request": {"handle_time": {"dist": "gamma", "mean": "6 min", "cv": 0.5}}},
+    "agent_groups": {"office": {"size": 6, "channels": ["email"]}},
+}
+"""An email channel worked 08:00-18:00 with a 24-hour deadline."""
+
+
 def data(**changes: Any) -> dict[str, Any]:
-    """An email channel worked 08:00-18:00 with a 24-hour deadline; ``a__b=v`` sets a.b."""
-    base: dict[str, Any] = {
-        "version": 1,
-        "name": "deferred test",
-        "horizon": "3 d",
-        "interval": "1 h",
-        "seed": 21,
-        "replications": 3,
-        "channels": {
-            "email": {
-                "kind": "email",
-                "open": "08:00",
-                "close": "18:00",
-                "deadline": "24 h",
-                "arrivals": {"rate": "10/h"},
-                "mix": {"request": 1.0},
-            }
-        },
-        "contact_types": {
-            "request": {"handle_time": {"dist": "gamma", "mean": "6 min", "cv": 0.5}}
-        },
-        "agent_groups": {"office": {"size": 6, "channels": ["email"]}},
-    }
-    for path, value in changes.items():
-        node = base
-        *parents, leaf = path.split("__")
-        for part in parents:
-            node = node[part]
-        node[leaf] = value
-    return base
+    """A copy of :data:`BASE` in which ``a__b=v`` sets a.b."""
+    overrides = {path.replace("__", "."): value for path, value in changes.items()}
+    return apply_overrides(BASE, overrides)
 
 
 def make(**changes: Any) -> Scenario:
-    return Scenario.model_validate(
-        copy.deepcopy(data(**changes)), context={"interval_seconds": 1800}
-    )
+    """The validated scenario of :func:`data`."""
+    return scenario_from_dict(data(**changes))
 
 
-def starts_of(contacts: pd.DataFrame) -> pd.DataFrame:
-    answered = contacts[contacts.outcome == "answered"].copy()
-    answered["start"] = answered["arrival"] + answered["wait"]
-    return answered
-
-
-def left_at(contacts: pd.DataFrame) -> np.ndarray:
-    return np.where(contacts.outcome == "pending", np.inf, contacts["arrival"] + contacts["wait"])
-
-
-def test_ample_staff_meets_every_deadline() -> None:
+def test_ample_staff_meets_every_deadline(
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+) -> None:
     result = simulate(make(), records=True)
     assert (result.values("breaches", channel="email") == 0).all()
     assert (result.values("deadline_met", channel="email") == 1).all()
-    answered = starts_of(result.contacts)
+    answered = service_starts(result.contacts)
     time_of_day = answered["start"] % 86400
     assert ((time_of_day >= OPEN) & (time_of_day < CLOSE)).all()  # business hours only
     assert (answered["wait"] > 10 * 3600).any()  # the night's items waited for the morning
@@ -91,10 +79,12 @@ def test_no_staff_breaches_every_deadline() -> None:
     assert np.array_equal(result.values("backlog", channel="email"), result.values("offered"))
 
 
-def test_backlog_and_oldest_age_are_counted_at_each_interval_end() -> None:
+def test_backlog_and_oldest_age_are_counted_at_each_interval_end(
+    left_queue_at: Callable[[pd.DataFrame], np.ndarray],
+) -> None:
     result = simulate(make(agent_groups__office__size=1), records=True)
     for replication, contacts in result.contacts.groupby("replication"):
-        left = left_at(contacts)
+        left = left_queue_at(contacts)
         arrival = contacts["arrival"].to_numpy()
         rows = result.intervals.query(
             f"replication == {replication} and channel == 'email' and contact_type == 'all'"
@@ -112,7 +102,10 @@ def test_backlog_and_oldest_age_are_counted_at_each_interval_end() -> None:
     assert np.array_equal(whole, last.groupby("replication")["backlog"].last().to_numpy())
 
 
-def test_live_work_comes_before_deferred_work() -> None:
+def test_live_work_comes_before_deferred_work(
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+    left_queue_at: Callable[[pd.DataFrame], np.ndarray],
+) -> None:
     phone = {
         "kind": "phone",
         "arrivals": {"rate": "50/h"},
@@ -127,15 +120,19 @@ def test_live_work_comes_before_deferred_work() -> None:
     contacts = simulate(scenario, records=True).contacts
     for _, rep in contacts.groupby("replication"):
         calls = rep[rep.channel == "phone"]
-        call_left, call_arrival = left_at(calls), calls["arrival"].to_numpy()
-        emails = starts_of(rep[rep.channel == "email"])
+        call_left, call_arrival = left_queue_at(calls), calls["arrival"].to_numpy()
+        emails = service_starts(rep[rep.channel == "email"])
         assert len(emails) > 100
         for start in emails["start"]:
             assert not ((call_arrival < start) & (call_left > start)).any()
 
 
 @pytest.mark.parametrize("order", ["fifo", "edf"])
-def test_deferred_order_is_respected(order: str) -> None:
+def test_deferred_order_is_respected(
+    order: str,
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+    left_queue_at: Callable[[pd.DataFrame], np.ndarray],
+) -> None:
     urgent = {**data()["channels"]["email"], "deadline": "4 h", "mix": {"complaint": 1.0}}
     scenario = make(
         channels__social=urgent,
@@ -146,17 +143,18 @@ def test_deferred_order_is_respected(order: str) -> None:
     deadline = np.where(contacts.channel == "social", 4 * 3600, 24 * 3600)
     contacts = contacts.assign(key=contacts["arrival"] + (deadline if order == "edf" else 0))
     for _, rep in contacts.groupby("replication"):
-        left, arrival, key = left_at(rep), rep["arrival"].to_numpy(), rep["key"].to_numpy()
-        started = starts_of(rep)
+        left, arrival, key = left_queue_at(rep), rep["arrival"].to_numpy(), rep["key"].to_numpy()
+        started = service_starts(rep)
         assert len(started) > 100
         for start, own in zip(started["start"], started["key"], strict=True):
             assert not ((arrival < start) & (left > start) & (key < own)).any()
 
 
-def test_every_item_is_accounted_for_per_channel() -> None:
+def test_every_item_is_accounted_for_per_channel(
+    check_accounting: Callable[[SimulationResult], None],
+) -> None:
     result = simulate(make(agent_groups__office__size=1))
-    table = result.intervals
-    assert (table["offered"] == table[OUTCOMES].sum(axis=1)).all()
+    check_accounting(result)
     assert result.kpi("pending", channel="email")["mean"] > 0
 
 
@@ -183,8 +181,8 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_deferred_input_names_the_field(case: str) -> None:
+def test_bad_deferred_input_names_the_field(
+    case: str, scenario_error: Callable[[dict[str, Any], str], str]
+) -> None:
     changes, expected = BAD[case]
-    with pytest.raises(ScenarioError) as error:
-        scenario_from_dict(data(**changes), source="email.yaml")
-    assert str(error.value) == f"email.yaml: {expected}"
+    assert scenario_error(data(**changes), "email.yaml") == f"email.yaml: {expected}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -12,57 +12,45 @@ from queuesim.experiment.runner import simulate
 from queuesim.model.customers import Customer
 from queuesim.model.engine import CONTACT_COLUMNS, simulate_replication
 from queuesim.model.routing import PriorityRouting, Route
+from queuesim.results import SimulationResult
+from queuesim.scenario import scenario_from_dict
 from queuesim.scenario.schema import Scenario
 
-OUTCOMES = ["answered", "abandoned", "blocked", "closed_out", "pending"]
+BASE: dict[str, Any] = {
+    "version": 1,
+    "name": "routing test",
+    "horizon": "4 h",
+    "interval": "30 min",
+    "seed": 5,
+    "replications": 3,
+    "channels": {
+        "phone": {
+            "kind": "phone",
+            "arrivals": {"rate": "100/h"},
+            "mix": {"vip": 0.3, "basic": 0.7},
+            "patience": {"dist": "exponential", "mean": "5 min"},
+        }
+    },
+    "contact_types": {
+        "vip": {"handle_time": {"dist": "exponential", "mean": "4 min"}, "skill": "vip"},
+        "basic": {"handle_time": {"dist": "exponential", "mean": "4 min"}, "skill": "basic"},
+    },
+    "agent_groups": {
+        "team": {"size": 6, "channels": ["phone"], "skills": {"vip": 1.0, "basic": 1.0}}
+    },
+}
+"""Two contact types needing two skills on one phone line."""
 
 
 def make(**changes: Any) -> Scenario:
-    """Two contact types needing two skills on one phone line; ``a__b=v`` sets data[a][b]."""
-    data: dict[str, Any] = {
-        "version": 1,
-        "name": "routing test",
-        "horizon": "4 h",
-        "interval": "30 min",
-        "seed": 5,
-        "replications": 3,
-        "channels": {
-            "phone": {
-                "kind": "phone",
-                "arrivals": {"rate": "100/h"},
-                "mix": {"vip": 0.3, "basic": 0.7},
-                "patience": {"dist": "exponential", "mean": "5 min"},
-            }
-        },
-        "contact_types": {
-            "vip": {"handle_time": {"dist": "exponential", "mean": "4 min"}, "skill": "vip"},
-            "basic": {"handle_time": {"dist": "exponential", "mean": "4 min"}, "skill": "basic"},
-        },
-        "agent_groups": {
-            "team": {"size": 6, "channels": ["phone"], "skills": {"vip": 1.0, "basic": 1.0}}
-        },
-    }
-    for path, value in changes.items():
-        node = data
-        *parents, leaf = path.split("__")
-        for part in parents:
-            node = node[part]
-        node[leaf] = value
-    return Scenario.model_validate(copy.deepcopy(data), context={"interval_seconds": 1800})
+    """The validated scenario of :data:`BASE` in which ``a__b=v`` sets a.b."""
+    overrides = {path.replace("__", "."): value for path, value in changes.items()}
+    return scenario_from_dict(BASE, overrides=overrides)
 
 
-def served(contacts: pd.DataFrame) -> pd.DataFrame:
-    answered = contacts[contacts.outcome == "answered"].copy()
-    answered["start"] = answered["arrival"] + answered["wait"]
-    return answered
-
-
-def left_queue_at(contacts: pd.DataFrame) -> pd.Series:
-    """When each customer stopped waiting (answered or abandoned; pending: never)."""
-    return (contacts["arrival"] + contacts["wait"]).where(contacts.outcome != "pending", np.inf)
-
-
-def test_every_customer_is_accounted_for_under_skills() -> None:
+def test_every_customer_is_accounted_for_under_skills(
+    check_accounting: Callable[[SimulationResult], None],
+) -> None:
     scenario = make(
         agent_groups={
             "first": {"size": 2, "channels": ["phone"], "skills": {"vip": 1.0}},
@@ -74,22 +62,19 @@ def test_every_customer_is_accounted_for_under_skills() -> None:
         },
         contact_types__vip__priority=1,
     )
-    result = simulate(scenario, records=True)
-    table = result.intervals
-    assert (table["offered"] == table[OUTCOMES].sum(axis=1)).all()
-    counts = result.contacts.groupby("outcome").size()
-    totals = table.query("channel == 'all'")[OUTCOMES].sum()
-    for outcome in OUTCOMES:
-        assert counts.get(outcome, 0) == totals[outcome]
+    check_accounting(simulate(scenario, records=True))
 
 
-def test_higher_priority_is_always_taken_first() -> None:
+def test_higher_priority_is_always_taken_first(
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+    left_queue_at: Callable[[pd.DataFrame], np.ndarray],
+) -> None:
     scenario = make(contact_types__vip__priority=5, agent_groups__team__size=5)
     contacts = simulate(scenario, records=True).contacts
     for _, rep in contacts.groupby("replication"):
         vip = rep[rep.contact_type == "vip"]
-        vip_left = left_queue_at(vip).to_numpy()
-        basic_starts = served(rep[(rep.contact_type == "basic") & (rep.wait > 0)])["start"]
+        vip_left = left_queue_at(vip)
+        basic_starts = service_starts(rep[(rep.contact_type == "basic") & (rep.wait > 0)])["start"]
         assert len(basic_starts) > 50
         for start in basic_starts:
             # No VIP customer was waiting when an agent took a basic one from the queue.
@@ -101,19 +86,24 @@ def test_higher_priority_is_always_taken_first() -> None:
     assert waits["vip"] < 0.5 * waits["basic"]
 
 
-def test_equal_priorities_are_first_come_first_served_across_skills() -> None:
+def test_equal_priorities_are_first_come_first_served_across_skills(
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+    left_queue_at: Callable[[pd.DataFrame], np.ndarray],
+) -> None:
     contacts = simulate(make(agent_groups__team__size=5), records=True).contacts
     for _, rep in contacts.groupby("replication"):
-        starts = served(rep[rep.wait > 0]).sort_values("start")
+        starts = service_starts(rep[rep.wait > 0]).sort_values("start")
         assert len(starts) > 50
-        left = left_queue_at(rep).to_numpy()
+        left = left_queue_at(rep)
         arrival = rep["arrival"].to_numpy()
         for start, arrived in zip(starts["start"], starts["arrival"], strict=True):
             older_still_waiting = (arrival < arrived) & (left > start)
             assert not older_still_waiting.any()
 
 
-def test_overflow_group_takes_a_contact_only_after_the_delay() -> None:
+def test_overflow_group_takes_a_contact_only_after_the_delay(
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+) -> None:
     scenario = make(
         channels__phone__mix={"vip": 1.0},
         channels__phone__patience="none",
@@ -125,7 +115,7 @@ def test_overflow_group_takes_a_contact_only_after_the_delay() -> None:
             "backup": {"size": 3, "channels": ["phone"], "skills": {"vip": {"after": "45 s"}}},
         },
     )
-    contacts = served(simulate(scenario, records=True).contacts)
+    contacts = service_starts(simulate(scenario, records=True).contacts)
     backup = contacts[contacts.agent_group == "backup"]
     assert len(backup) > 50
     assert (backup["wait"] >= 45 - 1e-9).all()
@@ -135,7 +125,9 @@ def test_overflow_group_takes_a_contact_only_after_the_delay() -> None:
     assert (primary["wait"] < 45).any()
 
 
-def test_overflow_delays_are_respected_in_a_chain() -> None:
+def test_overflow_delays_are_respected_in_a_chain(
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+) -> None:
     scenario = make(
         channels__phone__mix={"vip": 1.0},
         channels__phone__patience="none",
@@ -149,7 +141,7 @@ def test_overflow_delays_are_respected_in_a_chain() -> None:
             "third": {"size": 2, "channels": ["phone"], "skills": {"vip": {"after": "2 min"}}},
         },
     )
-    contacts = served(simulate(scenario, records=True).contacts)
+    contacts = service_starts(simulate(scenario, records=True).contacts)
     by_group = contacts.groupby("agent_group")["wait"]
     assert by_group.min()["second"] >= 20 - 1e-9
     assert by_group.min()["third"] >= 120 - 1e-9
@@ -217,13 +209,16 @@ class NewestFirst(PriorityRouting):
         return best[1]
 
 
-def test_a_user_policy_decides_who_is_served() -> None:
+def test_a_user_policy_decides_who_is_served(
+    service_starts: Callable[[pd.DataFrame], pd.DataFrame],
+    left_queue_at: Callable[[pd.DataFrame], np.ndarray],
+) -> None:
     scenario = make(channels__phone__patience="none", agent_groups__team__size=5)
     output = simulate_replication(scenario, 5, 0, records=True, routing=NewestFirst)
     contacts = pd.DataFrame(output.contacts, columns=list(CONTACT_COLUMNS))
-    starts = served(contacts[contacts.wait > 0])
+    starts = service_starts(contacts[contacts.wait > 0])
     assert len(starts) > 50
-    left = left_queue_at(contacts).to_numpy()
+    left = left_queue_at(contacts)
     arrival = contacts["arrival"].to_numpy()
     for start, arrived in zip(starts["start"], starts["arrival"], strict=True):
         newer_waiting = (arrival > arrived) & (arrival < start) & (left > start)
