@@ -47,7 +47,9 @@ from queuesim.fitting import (
 )
 from queuesim.planning import (
     BacktestResult,
+    IntradayResult,
     backtest,
+    intraday,
     read_forecast,
     simulate_staffing,
     staffing_table,
@@ -63,6 +65,7 @@ __all__ = [
     "ErlangCResult",
     "Factor",
     "FitResult",
+    "IntradayResult",
     "LogLayout",
     "Range",
     "Sampling",
@@ -81,6 +84,7 @@ __all__ = [
     "factorial",
     "fit_contact_log",
     "fit_interval_report",
+    "intraday",
     "load_scenario",
     "make_executor",
     "min_agents",

@@ -60,7 +60,10 @@ class SegmentStats:
     waits in ``callback_wait`` only) and missed (also ``abandoned``). A chatbot's contacts end
     ``contained`` or ``handed_over`` (outcomes of their own in the accounting identity). Walk-in
     customers who leave at the sight of the queue are ``balked``; ``retrials`` counts the
-    contacts that are a journey's later attempts.
+    contacts that are a journey's later attempts. With empowerment, an answered contact is
+    ``resolved`` by its agent, or not, or escalated (``escalations``), at the cost of its
+    ``concession_cost``; ``transfers`` and ``follow_ups`` count the contacts that arrive as an
+    escalation (both also ``offered``), ``repeats`` those that come back unresolved.
     """
 
     def __init__(
@@ -97,6 +100,12 @@ class SegmentStats:
         self.bot_closed_out = [0] * n
         self.balked = [0] * n
         self.retrials = [0] * n
+        self.resolved = [0] * n
+        self.escalations = [0] * n
+        self.transfers = [0] * n
+        self.follow_ups = [0] * n
+        self.concession_cost = [0.0] * n
+        self.repeats = [0] * n
 
     def deferred_answered(self, interval: int, wait: float) -> None:
         """A deferred item of ``interval`` was answered after ``wait`` (besides answered_after)."""
@@ -183,6 +192,12 @@ COUNT_FIELDS = (
     "bot_closed_out",
     "balked",
     "retrials",
+    "resolved",
+    "escalations",
+    "transfers",
+    "follow_ups",
+    "concession_cost",
+    "repeats",
 )
 
 
@@ -282,7 +297,7 @@ def sl_suffix(k: int, threshold: float) -> str:
     return "" if k == 0 else f"@{threshold:g}s"
 
 
-FEATURES = frozenset({"deferred", "callback", "chatbot", "balking", "retrial"})
+FEATURES = frozenset({"deferred", "callback", "chatbot", "balking", "retrial", "empowerment"})
 """Channel features whose KPIs are reported only for scenarios that use them."""
 
 
@@ -345,6 +360,14 @@ def customer_kpis(
         kpis["balk_rate"] = _ratio(totals["balked"], totals["offered"])
     if "retrial" in features:
         kpis["retrials"] = totals["retrials"]
+    if "empowerment" in features:
+        kpis["fcr"] = _ratio(totals["resolved"], totals["answered"])
+        kpis["escalations"] = totals["escalations"]
+        kpis["escalation_rate"] = _ratio(totals["escalations"], totals["answered"])
+        kpis["transfers"] = totals["transfers"]
+        kpis["follow_ups"] = totals["follow_ups"]
+        kpis["concession_cost"] = totals["concession_cost"]
+        kpis["repeats"] = totals["repeats"]
     return kpis
 
 
@@ -383,14 +406,23 @@ def metric_unit(name: str) -> str:
         "handed_over",
         "balked",
         "retrials",
+        "escalations",
+        "transfers",
+        "follow_ups",
+        "repeats",
+        "journeys",
     }:
         return "count"
+    if base in {"csat_mean", "reported_csat_mean"}:
+        return "score"
+    if base in {"nps", "reported_nps"}:
+        return "points"
     if (
-        base in {"asa", "mean_wait", "overtime", "oldest_age", "callback_asa"}
+        base in {"asa", "mean_wait", "overtime", "oldest_age", "callback_asa", "time_to_resolution"}
         or base.startswith("wait_p")
         or base.endswith("_time")
     ):
         return "s"
-    if base == "staff_cost":
+    if base in {"staff_cost", "concession_cost"}:
         return "currency"
     return "ratio"

@@ -7,7 +7,8 @@
   whole-run values from which the summary is built;
 * ``summary``: per KPI the mean over replications with a 95% Student-t interval;
 * ``runs``: one row per replication with its seed, scenario hash, version and wall time;
-* ``contacts``: one row per contact, only when records were asked for.
+* ``contacts``: one row per contact, only when records were asked for;
+* ``journeys``: with records in a scenario with empowerment, one row per journey.
 
 Statistics before the warm-up are left out of every table.
 """
@@ -25,6 +26,13 @@ from scipy import stats
 
 from queuesim.metrics import agent_kpis, combine, customer_kpis, metric_unit, whole_run
 from queuesim.model.engine import CONTACT_COLUMNS, ReplicationOutput
+from queuesim.model.journeys import (
+    DECISION_COLUMNS,
+    journey_metrics,
+    journeys_table,
+    satisfaction_metrics,
+    score_replication,
+)
 from queuesim.scenario.schema import Scenario
 from queuesim.scenario.units import SECONDS_PER_DAY, format_time_of_day
 
@@ -127,6 +135,7 @@ def channel_features(scenario: Scenario) -> frozenset[str]:
         "chatbot": any(c.bot is not None for c in channels),
         "balking": any(c.balking is not None for c in channels),
         "retrial": any(c.retrial is not None for c in channels),
+        "empowerment": scenario.uses_empowerment,
     }
     return frozenset(name for name, present in used.items() if present)
 
@@ -157,13 +166,23 @@ def add_replication(
         tables.agents.add(n, {**times, "agent_group": group, **agent_kpis(totals)})
         whole = agent_kpis(whole_run(totals))
         tables.run_metrics.add(len(whole), _long_block(whole, rep, agent_group=group))
+    if output.journeys is not None:
+        figures = journey_metrics(output.journeys)
+        if output.satisfaction is not None:
+            figures |= satisfaction_metrics(output.satisfaction)
+        journey_kpis = {name: np.array([value]) for name, value in figures.items()}
+        tables.run_metrics.add(len(journey_kpis), _long_block(journey_kpis, rep))
 
 
 def contacts_table(scenario: Scenario, outputs: Iterable[ReplicationOutput]) -> pd.DataFrame:
-    """One row per contact arriving after the warm-up, across replications."""
+    """One row per contact arriving after the warm-up, across replications (with empowerment,
+    also :data:`~queuesim.model.journeys.DECISION_COLUMNS`)."""
+    columns = list(CONTACT_COLUMNS)
+    if scenario.uses_empowerment:
+        columns += DECISION_COLUMNS
     frames = []
     for output in outputs:
-        frame = pd.DataFrame(output.contacts, columns=list(CONTACT_COLUMNS))
+        frame = pd.DataFrame(output.contacts, columns=columns)
         frame.insert(0, "replication", output.replication)
         frames.append(frame[frame["arrival"] >= scenario.warmup])
     return pd.concat(frames, ignore_index=True).sort_values(
@@ -242,6 +261,24 @@ class SimulationResult:
         rows = _select(self.run_metrics, metric, channel, contact_type, agent_group)
         return rows.sort_values("replication")["value"].to_numpy()
 
+    @property
+    def journeys(self) -> pd.DataFrame | None:
+        """With ``records`` in a scenario with empowerment: one row per journey (columns of
+        :func:`queuesim.model.journeys.journeys_table`), scored by the satisfaction model when
+        the scenario has a ``satisfaction`` section (the same scores as the run's metrics)."""
+        if self.contacts is None or not self.scenario.uses_empowerment:
+            return None
+        scenario = self.scenario
+        table = journeys_table(self.contacts, scenario.horizon, scenario.warmup)
+        if scenario.satisfaction is None:
+            return table
+        seeds = dict(zip(self.runs["replication"], self.runs["seed"], strict=True))
+        scored = [
+            score_replication(part, scenario, int(seeds[rep]), int(rep))[0]
+            for rep, part in table.groupby("replication", sort=True)
+        ]
+        return pd.concat(scored, ignore_index=True) if scored else table
+
     def write(self, directory: Path, format: Literal["csv", "parquet"] = "csv") -> list[Path]:
         """Write the tables to ``directory`` (created if needed); returns the files written."""
         directory.mkdir(parents=True, exist_ok=True)
@@ -253,6 +290,9 @@ class SimulationResult:
         }
         if self.contacts is not None:
             tables["contacts"] = self.contacts
+        journeys = self.journeys
+        if journeys is not None:
+            tables["journeys"] = journeys
         written = []
         for name, table in tables.items():
             path = directory / f"{name}.{format}"

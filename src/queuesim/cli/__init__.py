@@ -25,5 +25,6 @@ app.add_typer(erlang.app, name="erlang")
 app.command()(fit.fit)
 app.command()(planning.staffing)
 app.command()(planning.backtest)
+app.command()(planning.intraday)
 
 __all__ = ["app"]

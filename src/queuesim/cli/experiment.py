@@ -47,6 +47,17 @@ from queuesim.scenario import ScenarioError
 PlotsOption = Annotated[Path | None, typer.Option(help="Write the figures as PNGs here.")]
 
 HEADLINE = ("answered", "abandon_rate", "asa", "wait_p90", "sl_all", "occupancy", "staff_cost")
+HEADLINE_WHEN_PRESENT = (
+    "fcr",
+    "escalations",
+    "concession_cost",
+    "journey_fcr",
+    "csat_mean",
+    "nps",
+    "reported_csat_mean",
+    "reported_nps",
+)
+"""Added to the headline of scenarios that report them (empowerment, journeys, satisfaction)."""
 
 
 def compare(
@@ -86,8 +97,9 @@ def compare(
         & (differences.contact_type == ALL)
         & (differences.agent_group == ALL)
     ]
-    wanted = list(metric or HEADLINE)
-    unknown = sorted(set(wanted) - set(totals.metric))
+    present = set(totals.metric)
+    wanted = list(metric or [*HEADLINE, *(m for m in HEADLINE_WHEN_PRESENT if m in present)])
+    unknown = sorted(set(wanted) - present)
     if unknown:
         raise fail(
             f"--metric: expected names from {', '.join(totals.metric.unique())}, got {unknown}"

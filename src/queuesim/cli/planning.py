@@ -1,4 +1,5 @@
-"""``queuesim staffing`` and ``queuesim backtest``: from forecasts and actuals to decisions."""
+"""``queuesim staffing``, ``queuesim backtest`` and ``queuesim intraday``: from forecasts and
+actuals to decisions."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ from queuesim.cli.fit import (
 from queuesim.fitting.logs import REPORT_COLUMNS, read_interval_report
 from queuesim.planning.backtest import backtest as run_backtest
 from queuesim.planning.backtest import band_rank
+from queuesim.planning.intraday import IntradayResult, parse_change
+from queuesim.planning.intraday import intraday as run_intraday
 from queuesim.planning.plots import backtest_plot
 from queuesim.planning.staffing_table import (
     read_forecast,
@@ -247,6 +250,143 @@ def backtest(
         result.summary.to_csv(out / "backtest_summary.csv", index=False)
         backtest_plot(result).savefig(out / "backtest.png", dpi=110)
         console.print(f"Wrote backtest_intervals.csv, backtest_summary.csv, backtest.png to {out}")
+
+
+def intraday(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    now: Annotated[str, typer.Option(help="The time now, HH:MM: the rest of the day from it.")],
+    state: Annotated[
+        Path, typer.Option(help="YAML initial_state: waiting, in service, on duty now.")
+    ],
+    actuals_so_far: Annotated[
+        Path | None, typer.Option(help="Interval report of the day so far: scales the rest.")
+    ] = None,
+    change: Annotated[
+        list[str] | None,
+        typer.Option(help="GROUP=+N@HH:MM or GROUP=-N@HH:MM, repeatable: paired what-if."),
+    ] = None,
+    replications: Annotated[int, typer.Option("--replications", "-n")] = 39,
+    seed: Annotated[int, typer.Option()] = 1,
+    band: Annotated[float, typer.Option(help="Nominal coverage of the prediction bands.")] = 0.9,
+    sl_metric: Annotated[str, typer.Option(help="Service level shown.")] = "sl_all",
+    column: ColumnOption = None,
+    time_format: TimeFormatOption = "iso",
+    duration_unit: DurationUnitOption = "s",
+    time_zone: TimeZoneOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the tables (CSV).")] = None,
+) -> None:
+    """Re-forecast the rest of the day from the state now, with what-ifs on staffing."""
+    if sl_metric not in SL_METRICS:
+        raise fail(f"--sl-metric: expected one of {', '.join(SL_METRICS)}, got {sl_metric!r}")
+    if not 0 < band < 1:
+        raise fail(f"--band: expected a share between 0 and 1, got {band}")
+    if replications < 2:
+        raise fail(f"--replications: expected at least 2, got {replications}")
+    try:
+        changes = [parse_change(text) for text in change or ()]
+    except ValueError as error:
+        raise fail(f"--change: {error}") from None
+    try:
+        report = None
+        if actuals_so_far is not None:
+            layout = log_layout(column, time_format, duration_unit, time_zone, REPORT_COLUMNS)
+            report = read_interval_report(actuals_so_far, layout)
+        result = run_intraday(
+            scenario,
+            state,
+            now=now,
+            actuals_so_far=report,
+            changes=changes,
+            replications=replications,
+            seed=seed,
+            band=band,
+            sl_metric=sl_metric,
+            actuals_source=str(actuals_so_far),
+        )
+    except ValueError as error:  # ScenarioError included
+        raise fail(str(error)) from None
+    if not result.ratios.empty:
+        console.print(
+            "Volume so far against forecast: every later interval is scaled by the ratio "
+            "(90% interval); each replication draws the day's multiplier with that cv."
+        )
+        for row in result.ratios.itertuples():
+            console.print(
+                f"  {row.channel}: {row.actual_so_far:g} offered / {row.forecast_so_far:.1f} "
+                f"forecast → ratio {row.ratio:.3f} [{row.ratio_low:.3f}, {row.ratio_high:.3f}], "
+                f"cv {row.cv:.3f}",
+                markup=False,
+                highlight=False,
+            )
+    _intraday_view(result, scenario, now, sl_metric)
+    if not result.changes.empty:
+        _changes_view(result.changes, sl_metric)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        result.intervals.to_csv(out / "intraday_intervals.csv", index=False)
+        written = ["intraday_intervals.csv"]
+        if not result.ratios.empty:
+            result.ratios.to_csv(out / "intraday_ratios.csv", index=False)
+            written.append("intraday_ratios.csv")
+        if not result.changes.empty:
+            result.changes.to_csv(out / "intraday_changes.csv", index=False)
+            written.append("intraday_changes.csv")
+        console.print(f"Wrote {', '.join(written)} to {out}")
+
+
+def _intraday_view(result: IntradayResult, scenario: Path, now: str, sl_metric: str) -> None:
+    view = Table(
+        title=f"Rest of the day from {now} ({scenario}): mean and {result.band:.0%} prediction "
+        f"band of {result.replications} replications",
+        title_justify="left",
+    )
+    columns = ("channel", "interval", sl_metric, "abandon_rate", "asa", "offered")
+    for name in columns:
+        view.add_column(name, justify="left" if name in ("channel", "interval") else "right")
+    table = result.intervals
+    units = {sl_metric: "ratio", "abandon_rate": "ratio", "asa": "s", "offered": ""}
+    channels = table["channel"].unique()
+    shown = [c for c in channels if c != "all"] if len(channels) > 2 else ["all"]
+    for (channel, _), rows in table.groupby(["channel", "interval_start"], sort=False):
+        if channel not in shown:
+            continue
+        cells = []
+        by_metric = rows.set_index("metric")
+        for metric, unit in units.items():
+            if metric not in by_metric.index:
+                cells.append("–")
+                continue
+            row = by_metric.loc[metric]
+            cells.append(format_estimate(row.predicted, row.band_low, row.band_high, unit))
+        view.add_row(channel, rows["time"].iloc[0], *cells)
+    console.print(view)
+
+
+def _changes_view(changes: pd.DataFrame, sl_metric: str) -> None:
+    view = Table(
+        title="Staffing changes against the base, same seeds: paired difference [95% CI]",
+        title_justify="left",
+    )
+    for name in ("change", "metric", "base", "changed", "difference [95% CI]"):
+        view.add_column(name, justify="left" if name in ("change", "metric") else "right")
+    totals = changes[
+        (changes["channel"] == "all")
+        & (changes["contact_type"] == "all")
+        & (changes["agent_group"] == "all")
+    ]
+    units = {sl_metric: "ratio", "abandon_rate": "ratio", "asa": "s", "answered": ""}
+    units |= {"occupancy": "ratio", "overtime": "s"}
+    for row in totals.itertuples():
+        unit = units.get(row.metric, "")
+        view.add_row(
+            row.change,
+            row.metric,
+            format_value(row.base, unit),
+            format_value(row.value, unit),
+            f"{_signed(row.difference, unit)}  [{_signed(row.ci_low, unit)}, "
+            f"{_signed(row.ci_high, unit)}]",
+        )
+    console.print(view)
 
 
 def _signed(value: float, unit: str) -> str:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from queuesim.experiment.design import DesignError, Quantity
 from queuesim.experiment.executors import Executor
@@ -22,6 +20,7 @@ from queuesim.experiment.runner import ProgressCallback
 from queuesim.experiment.sources import ScenarioSource
 from queuesim.experiment.sweep import sweep
 from queuesim.results import ALL
+from queuesim.scenario.loading import read_scenario_file
 from queuesim.scenario.overrides import parse_value
 
 _PERCENT = re.compile(r"^\s*(?:±|\+-|\+/-)\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*$")
@@ -36,10 +35,8 @@ class Variation:
     high: object
 
 
-def _raw(source: ScenarioSource) -> Mapping[str, Any]:
-    if isinstance(source, Mapping):
-        return source
-    return yaml.safe_load(Path(source).read_text(encoding="utf-8-sig"))
+def _raw(source: ScenarioSource) -> Any:
+    return source if isinstance(source, Mapping) else read_scenario_file(source)
 
 
 def _value_at(data: Any, path: str) -> object:

@@ -91,6 +91,8 @@ class Chatbots:
         )
         if attributes.choice is not None:
             live.choice = next(attributes.choice)
+        if attributes.complexity is not None:
+            live.complexity = next(attributes.complexity[k])
         live.journey = journey_of(customer)
         live.prior = now - customer.arrival
         self.next_id += 1

@@ -45,7 +45,9 @@ class Customer:
     accepted one. ``journey`` is the id of the journey's first contact and ``prior`` the time
     the journey took before this contact; ``attempt`` counts the journey's tries on live
     channels (1 for the first). ``balk`` is the uniform number deciding whether the customer
-    balks at a visible queue (set only on a channel with balking). A chat session also carries
+    balks at a visible queue (set only on a channel with balking). ``complexity`` is the
+    authority the contact needs (set only for a contact type with an escalation). A chat
+    session also carries
     ``started`` and its ``remaining`` work, set when the session opens (unset before, to keep
     creating customers cheap).
 
@@ -60,6 +62,7 @@ class Customer:
         "balk",
         "callback",
         "choice",
+        "complexity",
         "contact_type",
         "handle",
         "id",

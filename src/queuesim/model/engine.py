@@ -20,7 +20,7 @@ import simpy
 from simpy.events import NORMAL
 
 from queuesim.metrics import GroupStats, SegmentStats
-from queuesim.model.agents import Agent, AgentPool, AgentState, roster
+from queuesim.model.agents import Agent, AgentPool, AgentState, ShiftDay, roster
 from queuesim.model.chat import ChatSessions
 from queuesim.model.chatbot import Chatbots
 from queuesim.model.customers import (
@@ -32,7 +32,10 @@ from queuesim.model.customers import (
     prior_of,
 )
 from queuesim.model.deferred import DeferredWork
+from queuesim.model.empowerment import EmpowermentRules, Escalations
 from queuesim.model.events import Call
+from queuesim.model.initial import StartUp, shifts_from
+from queuesim.model.journeys import JourneyTracking
 from queuesim.model.queues import ChannelQueue, SkillQueue
 from queuesim.model.retrials import Retrials
 from queuesim.model.routing import (
@@ -82,9 +85,16 @@ class ReplicationOutput:
     end_time: float
     wall_seconds: float
     contacts: list[tuple[Any, ...]] = field(default_factory=list)
+    journeys: Any = None
+    """With empowerment, the journeys table (:func:`queuesim.model.journeys.journeys_table`),
+    scored when the scenario has a ``satisfaction`` section."""
+    satisfaction: Any = None
+    """With a ``satisfaction`` section, the run's satisfaction summary (tidy rows)."""
 
 
-class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
+class Simulation(
+    ChatSessions, DeferredWork, Chatbots, Retrials, StartUp, Escalations, JourneyTracking
+):
     """One replication of a scenario under one seed.
 
     Streams (SEMANTICS.md): ``arrivals/<channel>``, ``forecast/<channel>``, ``mix/<channel>``,
@@ -94,7 +104,10 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
     so that adding a channel changes the customers of no other channel.
 
     ``routing`` is the class of the routing policy (:mod:`queuesim.model.routing`). The events
-    of chat sessions, deferred work, chatbots and retrials live in their own modules, mixed in.
+    of chat sessions, deferred work, chatbots, retrials and the start from an initial state
+    (:mod:`queuesim.model.initial`) live in their own modules, mixed in, and so do
+    empowerment and escalation (:mod:`queuesim.model.empowerment`) and the journeys with their
+    repeat contacts (:mod:`queuesim.model.journeys`).
     """
 
     def __init__(
@@ -109,8 +122,15 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
         self.seed = seed
         self.replication = replication
         self.records = records
+        self.keep_records = records
         self.contacts: list[tuple[Any, ...]] = []
-        self.env = simpy.Environment()
+        state = scenario.initial_state
+        self.start = 0.0 if state is None else state.start
+        """When the run starts: 0, or the time of the scenario's initial state."""
+        self.env = simpy.Environment(initial_time=self.start)
+        self.resuming: dict[str, list[float]] = {}
+        self.under_way: list[ShiftDay] = []
+        """Shift-days under way at the start, whose agents take the contacts in service."""
         self.interval = scenario.interval
         n = scenario.n_intervals
         thresholds = scenario.service_level.thresholds
@@ -133,6 +153,15 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
                 for name, share in queue.channel.mix.items()
             )
         self.lines = build_lines(scenario, self.queues)
+        self.empowerment: EmpowermentRules | None = None
+        """Authority, resolution and escalation (:mod:`queuesim.model.empowerment`), if used."""
+        self.decisions: dict[int, tuple[str, bool, float, float]] = {}
+        """With empowerment, what became of each answered contact, by id."""
+        if scenario.uses_empowerment:
+            self.empowerment = EmpowermentRules(
+                scenario, seed, replication, self.lines, self.segments
+            )
+            self.records = True  # the journeys are built from every contact's row
         for name, queue in self.queues.items():
             if queue.channel.retrial is not None:
                 queue.retrial = RetrialSource(
@@ -168,17 +197,24 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
                 self.segments,
                 handler,
             )
+            if self.start > 0:
+                source.arrival_times = (t for t in source.arrival_times if t >= self.start)
             first = next(source.arrival_times, None)
             if first is not None:
-                Call(self.env, first, handler, source)
+                Call(self.env, first - self.start, handler, source)
 
     def _schedule_shifts(self) -> None:
         for name, pool in self.pools.items():
             rng = stream(self.seed, self.replication, f"shrinkage/{name}")
-            for shift in roster(self.scenario, pool.group, rng):
+            shifts = roster(self.scenario, pool.group, rng)
+            state = self.scenario.initial_state
+            if state is not None:
+                shifts, under_way = shifts_from(shifts, self.start, state.on_duty.get(name))
+                self.under_way += under_way
+            for shift in shifts:
                 end = min(shift.end, self.scenario.horizon)
                 pool.stats.add(pool.stats.paid, shift.start, end, shift.rostered)
-                Call(self.env, shift.start, self._on_shift_start, (pool, shift))
+                Call(self.env, shift.start - self.start, self._on_shift_start, (pool, shift))
 
     def _schedule_closings(self) -> None:
         for queue in self.queues.values():
@@ -188,8 +224,8 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
                 continue
             for day in range(self.scenario.days):
                 at = day * SECONDS_PER_DAY + channel.close
-                if at < self.scenario.horizon:
-                    Call(self.env, at, self._on_closing, queue)
+                if self.start <= at < self.scenario.horizon:
+                    Call(self.env, at - self.start, self._on_closing, queue)
 
     # -- customers --------------------------------------------------------------------------
 
@@ -217,6 +253,8 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
             customer.choice = next(source.choice)
         if source.balk is not None:
             customer.balk = next(source.balk)
+        if source.complexity is not None:
+            customer.complexity = next(source.complexity[k])
         self.next_id += 1
         stats.offered[interval] += 1
         self._admit(customer)
@@ -412,6 +450,9 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
         if line.chat is not None:
             self._open_session(agent, customer, work)
             return
+        if line.empowered and outcome == "answered":
+            self._start_empowered(agent, customer, work)
+            return
         agent.state = BUSY
         agent.busy_since = self.env._now
         Call(self.env, work, self._on_contact_end, agent)
@@ -481,8 +522,13 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
         shift_agents = [Agent(pool, shift.end, self.env.now) for _ in range(shift.agents)]
         pool.on_duty += shift.agents
         self.agents.extend(shift_agents)
+        resuming = self.resuming.get(pool.name) if self.under_way else None
+        if resuming and any(shift is s for s in self.under_way):
+            for agent in shift_agents[: len(resuming)]:
+                self._resume(agent, resuming.pop(0))
         for agent in shift_agents:
-            self._take_next(agent)
+            if agent.state == IDLE:
+                self._take_next(agent)
         for at, length in shift.breaks:
             Call(self.env, at - self.env.now, self._on_break_due, (shift_agents, length))
         if shift.end < math.inf:
@@ -568,6 +614,7 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
         """Simulate to the horizon (longer while a ``serve`` channel still has customers)."""
         started = time.perf_counter()
         self._schedule_shifts()
+        self._schedule_initial()
         self._schedule_arrivals()
         self._schedule_closings()
         self._schedule_deferred()
@@ -576,6 +623,9 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
         while self._serve_queues_waiting() and env.peek() < math.inf:
             env.step()
         self._finish()
+        journeys = satisfaction = None
+        if self.empowerment is not None:
+            journeys, satisfaction = self._close_journeys(self.keep_records)
         return ReplicationOutput(
             replication=self.replication,
             segments=self.segments,
@@ -583,6 +633,8 @@ class Simulation(ChatSessions, DeferredWork, Chatbots, Retrials):
             end_time=env.now,
             wall_seconds=time.perf_counter() - started,
             contacts=self.contacts,
+            journeys=journeys,
+            satisfaction=satisfaction,
         )
 
 
@@ -597,4 +649,24 @@ def simulate_replication(
     return Simulation(scenario, seed, replication, records, routing).run()
 
 
-__all__ = ["CONTACT_COLUMNS", "ReplicationOutput", "Simulation", "simulate_replication"]
+def state_at(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    time: float,
+    routing: type[RoutingPolicy] = PriorityRouting,
+) -> dict[str, Any]:
+    """The state of replication ``replication`` of ``scenario`` under ``seed`` just before
+    ``time`` (seconds from 00:00 of day 1, a whole minute), as an ``initial_state`` section:
+    customers waiting with their elapsed waits, contacts in service with their remaining work
+    (``after_shift`` for agents past their shift end, ``break_after`` for agents with a break
+    due), agents on a break with the time left, agents on shift per group. Chat sessions and
+    chatbot conversations in progress are not part of it (:mod:`queuesim.model.initial`)."""
+    simulation = Simulation(scenario, seed, replication, False, routing)
+    simulation.capture_state_at(time)
+    simulation.run()
+    assert simulation.state is not None
+    return simulation.state
+
+
+__all__ = ["CONTACT_COLUMNS", "ReplicationOutput", "Simulation", "simulate_replication", "state_at"]

@@ -42,6 +42,8 @@ class ChannelQueue:
         self.balking = channel.balking
         self.retrial: RetrialSource | None = None
         """What its customers who leave do next (set by the simulation)."""
+        self.repeat: RetrialSource | None = None
+        """What its customers left unresolved do next (set by the simulation)."""
         self.n_callbacks = 0
         """Customers waiting for a call-back (in ``n_waiting``, but holding no line)."""
         self.mean_work = 0.0
@@ -84,6 +86,9 @@ class SkillQueue:
         self.live = self.deadline is None
         self.special = chat is not None or not self.live or channel.callback is not None
         """Whether serving its customers needs more than the plain one-contact path."""
+        self.empowered = False
+        """Whether its answered contacts are resolved, or not, or escalated (set by the
+        simulation when the scenario uses empowerment; the line is then ``special``)."""
         self.plain = False
         """Whether admitting a customer needs nothing but an idle agent or a place in line
         (set by :func:`queuesim.model.routing.mark_fast_paths`, like ``only_pool``)."""

@@ -2,7 +2,9 @@
 
 Each such customer of a channel with ``retrial`` retries with its probability after its
 delay, as a new contact of the same journey on the retrial's channel, while the journey has
-made at most ``limit`` retries (SEMANTICS: later attempts draw from their own streams).
+made at most ``limit`` retries (SEMANTICS: later attempts draw from their own streams). A
+channel's ``repeat`` rule (customers left unresolved coming back) goes through the same
+events with its own source (:mod:`queuesim.model.journeys`).
 Mixed into :class:`queuesim.model.engine.Simulation`.
 """
 
@@ -50,12 +52,14 @@ class Retrials:
             customer.choice = next(attributes.choice)
         if attributes.balk is not None:
             customer.balk = next(attributes.balk)
+        if attributes.complexity is not None:  # the same issue needs the same authority
+            customer.complexity = getattr(previous, "complexity", 0.0)
         customer.journey = journey_of(previous)
         customer.prior = prior_of(previous) + now - previous.arrival
         customer.attempt = attempt_of(previous) + 1
         self.next_id += 1
         stats.offered[customer.interval] += 1
-        stats.retrials[customer.interval] += 1
+        getattr(stats, source.counter)[customer.interval] += 1
         self._admit(customer)
 
 

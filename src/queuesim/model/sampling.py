@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -20,6 +21,7 @@ from queuesim.scenario.distributions import (
     Lognormal,
     NoPatience,
 )
+from queuesim.scenario.schema import Amount
 
 BLOCK = 4096
 
@@ -59,6 +61,22 @@ def sampler(spec: DurationSpec, rng: np.random.Generator) -> Iterator[float]:
     if isinstance(spec, NoPatience):
         return itertools.repeat(float("inf"))
     return _in_blocks(_draw(spec, rng))
+
+
+def amounts(spec: Amount, rng: np.random.Generator) -> Iterator[float]:
+    """An endless iterator of plain numbers distributed as ``spec`` (a fixed one draws none)."""
+    match spec.dist:
+        case "deterministic":
+            return itertools.repeat(float(spec.value))  # type: ignore[arg-type]
+        case "uniform":
+            return _in_blocks(functools.partial(rng.uniform, spec.low, spec.high))
+        case "exponential":
+            return _in_blocks(functools.partial(rng.exponential, spec.mean))
+        case "empirical":
+            return _in_blocks(functools.partial(rng.choice, np.asarray(spec.values)))
+    sigma = math.sqrt(math.log1p(spec.cv**2))  # type: ignore[operator]
+    mu = math.log(spec.mean) - sigma**2 / 2  # type: ignore[arg-type]
+    return _in_blocks(functools.partial(rng.lognormal, mu, sigma))
 
 
 def uniforms(rng: np.random.Generator) -> Iterator[float]:

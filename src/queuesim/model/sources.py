@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from queuesim.model.arrivals import ArrivalTimes, aht_factors
-from queuesim.model.sampling import choices, sampler, uniforms
+from queuesim.model.sampling import amounts, choices, sampler, uniforms
 from queuesim.rng import stream
 from queuesim.scenario.schema import Callback, Channel, Scenario
 
@@ -67,6 +67,18 @@ class LiveAttributes:
         self.balk: Iterator[float] | None = None
         if channel.balking is not None:
             self.balk = uniforms(stream(seed, rep, f"{prefix}balking/{name}"))
+        self.complexity: list[Iterator[float]] | None = None
+        """Per contact type, the authority its contacts need (None: no type has any)."""
+        if any(spec.escalation is not None for spec in specs):
+            self.complexity = [
+                itertools.repeat(0.0)
+                if spec.escalation is None
+                else amounts(
+                    spec.escalation.complexity,
+                    stream(seed, rep, f"{prefix}complexity/{name}/{t}"),
+                )
+                for spec, t in zip(specs, types, strict=True)
+            ]
 
 
 class ChannelSource:
@@ -105,6 +117,7 @@ class ChannelSource:
             self.patience = attributes.patience
             self.choice = attributes.choice
             self.balk = attributes.balk
+            self.complexity = attributes.complexity
         else:
             bot = channel.bot
             self.bot_time = sampler(bot.time, stream(seed, rep, f"bot/{name}"))
@@ -124,6 +137,10 @@ class RetrialSource:
     Decisions come from ``retrial/<channel>``, delays from ``retrial/<channel>/delay``, the new
     attempt's attributes from
     ``retrial/<channel>/service/<target>/<type>``, ``retrial/<channel>/patience/<target>``...
+    With ``purpose="repeat"`` the channel's ``repeat`` rule (customers left unresolved coming
+    back) is followed instead, with streams named ``repeat/...`` alike; ``counter`` names the
+    :class:`~queuesim.metrics.SegmentStats` count of the attempts made (``retrials`` or
+    ``repeats``).
     """
 
     def __init__(
@@ -134,18 +151,20 @@ class RetrialSource:
         name: str,
         lines: dict[tuple[str, str], SkillQueue],
         segments: dict[tuple[str, str], SegmentStats],
+        purpose: Literal["retrial", "repeat"] = "retrial",
     ) -> None:
-        retrial = scenario.channels[name].retrial
-        assert retrial is not None
-        self.probability = retrial.probability
-        self.limit = retrial.limit
-        self.decision = uniforms(stream(seed, rep, f"retrial/{name}"))
-        self.delay = sampler(retrial.delay, stream(seed, rep, f"retrial/{name}/delay"))
-        target = retrial.channel or name
+        rule = getattr(scenario.channels[name], purpose)
+        assert rule is not None
+        self.counter = f"{purpose}s"
+        self.probability = rule.probability
+        self.limit = rule.limit
+        self.decision = uniforms(stream(seed, rep, f"{purpose}/{name}"))
+        self.delay = sampler(rule.delay, stream(seed, rep, f"{purpose}/{name}/delay"))
+        target = rule.channel or name
         types = scenario.arriving_types(name)
         self.index = {t: k for k, t in enumerate(types)}
         self.attributes = LiveAttributes(
-            scenario, seed, rep, f"retrial/{name}/", target, scenario.channels[target], types
+            scenario, seed, rep, f"{purpose}/{name}/", target, scenario.channels[target], types
         )
         self.lines = [lines[(target, t)] for t in types]
         self.stats = [segments[(target, t)] for t in types]

@@ -4,7 +4,8 @@
 threshold=20))`` gives the agents each interval needs (Erlang C, or Erlang A with a patience;
 :class:`~queuesim.analytic.StaffingTargets`);
 ``simulate_staffing`` checks that staffing by simulating the whole day; ``backtest`` compares a
-scenario's predictions with actual interval reports (90% prediction bands, coverage, bias).
+scenario's predictions with actual interval reports (90% prediction bands, coverage, bias);
+``intraday`` re-forecasts the rest of a day from the state now, with staffing what-ifs.
 """
 
 from queuesim.planning.backtest import (
@@ -13,6 +14,13 @@ from queuesim.planning.backtest import (
     band_rank,
     coverage_summary,
     prediction_bands,
+)
+from queuesim.planning.intraday import (
+    IntradayResult,
+    StaffingChange,
+    intraday,
+    parse_change,
+    read_state,
 )
 from queuesim.planning.staffing_table import (
     read_forecast,
@@ -24,11 +32,16 @@ from queuesim.planning.staffing_table import (
 
 __all__ = [
     "BacktestResult",
+    "IntradayResult",
+    "StaffingChange",
     "backtest",
     "band_rank",
     "coverage_summary",
+    "intraday",
+    "parse_change",
     "prediction_bands",
     "read_forecast",
+    "read_state",
     "roster_shifts",
     "simulate_staffing",
     "staffing_scenario",

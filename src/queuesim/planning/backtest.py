@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import stats
 
 from queuesim.experiment.runner import simulate
 from queuesim.fitting.scenario_file import end_of_day_clock
 from queuesim.scenario import Scenario, ScenarioError, scenario_from_dict
+from queuesim.scenario.loading import read_scenario_file
 from queuesim.scenario.units import format_time_of_day
 
 
@@ -56,21 +56,14 @@ class BacktestResult:
     replications: int
 
 
-def _raw(scenario: str | Path | Mapping) -> tuple[dict, str, Path | None]:
+def scenario_source(scenario: str | Path | Mapping) -> tuple[dict, str, Path | None]:
+    """A scenario file (or parsed data) as ``(data, source name, folder of its CSV files)``."""
     if isinstance(scenario, Mapping):
         return dict(scenario), "<dict>", None
-    path = Path(scenario)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScenarioError.single(
-            str(path), (), f"expected a readable file, got {error}"
-        ) from None
-    except yaml.YAMLError as error:
-        raise ScenarioError.single(str(path), (), f"expected valid YAML, got {error}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError.single(str(path), (), "expected a mapping of scenario fields")
-    return data, str(path), path.parent
+    data = read_scenario_file(scenario)
+    if not isinstance(data, Mapping):
+        raise ScenarioError.single(str(scenario), (), "expected a mapping of scenario fields")
+    return dict(data), str(scenario), Path(scenario).parent
 
 
 def _day_scenario(data: dict, source: str, base_dir: Path | None, day: pd.DataFrame) -> Scenario:
@@ -91,7 +84,7 @@ def _day_scenario(data: dict, source: str, base_dir: Path | None, day: pd.DataFr
     return scenario_from_dict(data, source=source, base_dir=base_dir)
 
 
-def _check_actuals(scenario: Scenario, actuals: pd.DataFrame, source: str) -> None:
+def check_actuals(scenario: Scenario, actuals: pd.DataFrame, source: str) -> None:
     """Raise a ScenarioError naming ``source`` and the first actual interval the scenario
     cannot take: an unknown channel, a start off the scenario's interval grid, or volume
     while the channel is closed."""
@@ -259,9 +252,9 @@ def backtest(
     closed).
     """
     k = band_rank(replications, band)
-    data, source, file_dir = _raw(scenario)
+    data, source, file_dir = scenario_source(scenario)
     directory = file_dir if base_dir is None else Path(base_dir)
-    _check_actuals(
+    check_actuals(
         scenario_from_dict(data, source=source, base_dir=directory), actuals, actuals_source
     )
     frames = []

@@ -56,6 +56,15 @@ def load_scenario(
     ``overrides``. CSV files named in the scenario are read relative to its folder.
     Raises :class:`ScenarioError` listing every problem found, one per line.
     """
+    data = read_scenario_file(path)
+    return scenario_from_dict(
+        data, source=str(path), base_dir=Path(path).parent, overrides=overrides, variant=variant
+    )
+
+
+def read_scenario_file(path: str | Path) -> Any:
+    """The parsed content of the scenario file at ``path`` (``yaml.safe_load``), not yet
+    validated; unreadable files, YAML errors and duplicate keys raise :class:`ScenarioError`."""
     source = str(path)
     file = Path(path)
     try:
@@ -85,9 +94,7 @@ def load_scenario(
             (),
             "expected a mapping of scenario fields (version: 1, name: ...), got an empty file",
         )
-    return scenario_from_dict(
-        data, source=source, base_dir=file.parent, overrides=overrides, variant=variant
-    )
+    return data
 
 
 def _yaml_error(source: str, error: yaml.YAMLError) -> ScenarioError:
@@ -372,6 +379,7 @@ def scenario_hash(scenario: Scenario) -> str:
 __all__ = [
     "SCHEMA_VERSION",
     "load_scenario",
+    "read_scenario_file",
     "scenario_from_dict",
     "scenario_hash",
     "scenario_json_schema",

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from queuesim.satisfaction.parameters import SatisfactionParameters
 from queuesim.scenario.base import FrozenModel
 from queuesim.scenario.distributions import PatienceDistribution, ServiceDistribution
 from queuesim.scenario.units import SECONDS_PER_DAY, format_time_of_day
@@ -185,6 +186,17 @@ class Retrial(FrozenModel):
     channel: Name | None = None
 
 
+class Repeat(Retrial):
+    """Customers whose issue stays unresolved come back: a repeat contact of the same journey.
+
+    An answered contact left unresolved (the agent did not resolve it) comes back with
+    ``probability`` after a ``delay`` from the end of its contact, on ``channel`` (default: the
+    same one), as long as the journey has made at most ``limit`` further attempts. On a
+    channel without its own ``retrial``, abandoned, balked and blocked customers come back by
+    the same rule.
+    """
+
+
 class Channel(FrozenModel):
     """A live channel (phone line, walk-in branch, chat) with its own queue, hours and customers.
 
@@ -192,7 +204,8 @@ class Channel(FrozenModel):
     (phone only) offers virtual hold; ``bot`` (chatbot only) is self-service with hand-over
     to a live channel. ``balking`` (walk-in only) is the probability that an arriving customer
     who must wait leaves at once, by the number already waiting (``balking[n]``; the last
-    entry beyond the list); ``retrial`` lets the customers who left try again. An ``email`` or
+    entry beyond the list); ``retrial`` lets the customers who left try again, ``repeat``
+    those whose issue stayed unresolved. An ``email`` or
     ``social`` channel is deferred: items arrive at any hour, wait in a backlog that carries
     over intervals and days, and are worked only between ``open`` and ``close`` (business
     hours); ``deadline`` is the response time promised, counted in calendar time.
@@ -216,6 +229,7 @@ class Channel(FrozenModel):
         default=None, min_length=1
     )
     retrial: Retrial | None = None
+    repeat: Repeat | None = None
 
     @property
     def deferred(self) -> bool:
@@ -273,6 +287,11 @@ class Channel(FrozenModel):
                 f"retrial: expected only on a live channel ({', '.join(LIVE_KINDS)}), got it on "
                 f"a {self.kind} channel"
             )
+        if self.repeat is not None and self.kind not in ("phone", "walk_in"):
+            raise ValueError(
+                f"repeat: expected only on a phone or walk_in channel, got it on a {self.kind} "
+                "channel"
+            )
         if self.callback is not None and self.kind != "phone":
             raise ValueError(
                 f"callback: expected only on a phone channel, got it on a {self.kind} channel"
@@ -300,12 +319,124 @@ class Channel(FrozenModel):
         return self
 
 
+def _shorthand_amount(value: object) -> object:
+    """A bare number is a deterministic amount."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "deterministic", "value": value}
+    return value
+
+
+AMOUNT_FIELDS = {
+    "deterministic": ("value",),
+    "uniform": ("low", "high"),
+    "exponential": ("mean",),
+    "lognormal": ("mean", "cv"),
+    "empirical": ("values",),
+}
+"""The parameters each kind of :class:`Amount` takes."""
+
+
+class Amount(FrozenModel):
+    """A distribution of plain non-negative numbers: an authority need, a concession in money.
+
+    ``deterministic`` (``value``; a bare number is shorthand), ``uniform`` (``low``, ``high``),
+    ``exponential`` (``mean``), ``lognormal`` (``mean``, ``cv``) or ``empirical`` (``values``,
+    resampled with equal probability).
+    """
+
+    dist: Literal["deterministic", "uniform", "exponential", "lognormal", "empirical"]
+    value: NonNegativeFloat | None = None
+    low: NonNegativeFloat | None = None
+    high: NonNegativeFloat | None = None
+    mean: PositiveFloat | None = None
+    cv: PositiveFloat | None = None
+    values: tuple[NonNegativeFloat, ...] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Amount:
+        needed = AMOUNT_FIELDS[self.dist]
+        given = [
+            n
+            for n in ("value", "low", "high", "mean", "cv", "values")
+            if getattr(self, n) is not None
+        ]
+        missing = [n for n in needed if n not in given]
+        extra = [n for n in given if n not in needed]
+        if missing or extra:
+            raise ValueError(
+                f"expected {', '.join(needed)} for a {self.dist} amount, got "
+                f"{', '.join(given) or 'none'}"
+            )
+        if self.dist == "uniform" and self.high < self.low:  # type: ignore[operator]
+            raise ValueError(f"expected high >= low, got low {self.low:g} and high {self.high:g}")
+        return self
+
+    @property
+    def expected(self) -> float:
+        """The mean of the distribution."""
+        match self.dist:
+            case "deterministic":
+                return float(self.value)  # type: ignore[arg-type]
+            case "uniform":
+                return (self.low + self.high) / 2  # type: ignore[operator]
+            case "empirical":
+                return sum(self.values) / len(self.values)  # type: ignore[arg-type]
+        return float(self.mean)  # type: ignore[arg-type]
+
+
+AmountDistribution = Annotated[Amount, BeforeValidator(_shorthand_amount)]
+"""An :class:`Amount`, or a bare number for a fixed one."""
+
+
+class FollowUp(FrozenModel):
+    """An escalation deferred to a follow-up: a later contact of the same journey, ``delay``
+    after the first contact ends, on ``channel`` (default: the same one)."""
+
+    delay: ServiceDistribution
+    channel: Name | None = None
+
+
+class Escalation(FrozenModel):
+    """What a contact needs in authority, and what becomes of it beyond the agent's authority.
+
+    ``complexity`` is the authority a contact of this type needs (in the unit the agent groups'
+    ``empowerment.authority`` uses, e.g. the amount of money to settle), drawn when the
+    contact is created. A contact beyond the authority of the agent who answers it is escalated
+    as a contact of type ``to`` (whose skill routes it to a second tier): transferred at once
+    into that type's queue on the same channel, or, with ``follow_up``, in a later contact.
+    """
+
+    complexity: AmountDistribution
+    to: Name
+    follow_up: FollowUp | None = None
+
+
+class Empowerment(FrozenModel):
+    """An agent group's authority to resolve, and how often it resolves at first contact.
+
+    A contact whose complexity is at most ``authority`` (none: unlimited) is resolved with
+    probability ``resolution`` (the group's quality); beyond it, it is escalated (its contact
+    type's ``escalation``). Resolving a contact with an authority need takes ``handle_factor``
+    times its handle time and after-contact work and may cost a ``concession`` (money);
+    with a ``budget`` (money per reporting interval, for the whole group) a concession that
+    would exceed what is left of the interval's budget cannot be granted, and the contact is
+    escalated instead.
+    """
+
+    authority: NonNegativeFloat | None = None
+    resolution: float = Field(default=1.0, ge=0, le=1)
+    handle_factor: PositiveFloat = 1.0
+    concession: AmountDistribution | None = None
+    budget: NonNegativeFloat | None = None
+
+
 class ContactType(FrozenModel):
     """A reason for contact: how long it takes to handle, talk plus after-contact work.
 
     ``skill`` names the skill an agent needs to take it (none: any agent of a group serving
     its channel); ``priority`` orders the queues a freed agent looks at (higher first; first
-    come, first served within a priority).
+    come, first served within a priority). ``escalation`` gives the authority its contacts
+    need and where they go beyond an agent's authority.
     """
 
     handle_time: ServiceDistribution
@@ -314,6 +445,7 @@ class ContactType(FrozenModel):
     )
     skill: Name | None = None
     priority: int = 0
+    escalation: Escalation | None = None
 
 
 def _shorthand_proficiency(value: object) -> object:
@@ -390,7 +522,7 @@ class AgentGroup(FrozenModel):
     skills the group holds (contact types needing another skill are not its work), each with
     a proficiency and an overflow delay. ``deferred_order`` is how its agents pick deferred
     work (email, social) once no live contact waits: oldest first (``fifo``) or earliest due
-    first (``edf``).
+    first (``edf``). ``empowerment`` is the group's authority and first-contact resolution.
     """
 
     channels: tuple[Name, ...] = Field(min_length=1)
@@ -404,6 +536,7 @@ class AgentGroup(FrozenModel):
     skills: dict[Name, Annotated[SkillLevel, BeforeValidator(_shorthand_proficiency)]] = Field(
         default_factory=dict
     )
+    empowerment: Empowerment | None = None
 
     @model_validator(mode="after")
     def _exactly_one_staffing(self) -> AgentGroup:
@@ -423,6 +556,50 @@ class AgentGroup(FrozenModel):
             if duplicates:
                 raise ValueError(f"expected unique shift names, got duplicates {duplicates}")
         return self
+
+
+class WaitingNow(FrozenModel):
+    """Customers of one channel and contact type waiting when the run starts, by elapsed wait."""
+
+    channel: Name
+    contact_type: Name
+    waited: tuple[Duration, ...] = Field(min_length=1)
+
+
+class InServiceNow(FrozenModel):
+    """Contacts of one agent group in service when the run starts, by remaining work:
+    ``remaining`` those held by agents on shift, ``after_shift`` those held by agents whose
+    shift has ended (they leave once it is done). With ``break_after`` their agents take a
+    break of that length once the contact is done (a break that began while they were busy)."""
+
+    agent_group: Name
+    remaining: tuple[Duration, ...] = ()
+    after_shift: tuple[Duration, ...] = ()
+    break_after: PositiveDuration | None = None
+
+
+class InitialState(FrozenModel):
+    """Where a day stands when the run starts (an intraday re-forecast starts from it).
+
+    The run starts at ``time`` on day ``day``: arrivals, shifts and breaks from then on,
+    ``waiting`` customers queued with their elapsed waits, ``in_service`` contacts finished
+    first by agents of their group, ``on_break`` the agents of a group on a break now with
+    the break time left, and ``on_duty`` the agents of a group on shift now (busy, idle or on
+    a break) when it differs from the roster (absences, agents added). Breaks that began
+    before the start are over but for the agents listed as on a break or with ``break_after``.
+    """
+
+    time: TimeOfDay
+    day: PositiveInt = 1
+    waiting: tuple[WaitingNow, ...] = ()
+    in_service: tuple[InServiceNow, ...] = ()
+    on_break: dict[Name, tuple[Duration, ...]] = Field(default_factory=dict)
+    on_duty: dict[Name, NonNegativeInt] = Field(default_factory=dict)
+
+    @property
+    def start(self) -> float:
+        """The run's start in seconds from 00:00 of day 1."""
+        return (self.day - 1) * SECONDS_PER_DAY + self.time
 
 
 class ServiceLevel(FrozenModel):
@@ -446,10 +623,15 @@ class Scenario(FrozenModel):
     channels: dict[Name, Channel] = Field(min_length=1)
     contact_types: dict[Name, ContactType] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroup] = Field(min_length=1)
+    satisfaction: SatisfactionParameters | None = Field(
+        default=None,
+        description="Score every journey with the satisfaction model (docs/satisfaction.md).",
+    )
     variants: dict[Name, dict[str, JsonValue]] = Field(
         default_factory=dict,
         description="Named what-if variants: each maps dotted paths (as for --set) to values.",
     )
+    initial_state: InitialState | None = None
 
     @property
     def n_intervals(self) -> int:
@@ -515,6 +697,17 @@ class Scenario(FrozenModel):
                         f"serve, got the chatbot '{channel_name}'"
                     )
         for channel_name, channel in self.channels.items():
+            repeat = channel.repeat
+            if repeat is not None and repeat.channel is not None:
+                target = self.channels.get(repeat.channel)
+                if target is None or target.kind not in ("phone", "walk_in"):
+                    candidates = sorted(
+                        n for n, c in self.channels.items() if c.kind in ("phone", "walk_in")
+                    )
+                    raise ValueError(
+                        f"channels.{channel_name}.repeat.channel: expected a phone or walk_in "
+                        f"channel (one of {candidates}), got '{repeat.channel}'"
+                    )
             retrial = channel.retrial
             if retrial is not None and retrial.channel is not None:
                 target = self.channels.get(retrial.channel)
@@ -535,17 +728,82 @@ class Scenario(FrozenModel):
                     f"channels.{channel_name}.bot.handover: expected a phone or chat channel "
                     f"(one of {live}), got '{channel.bot.handover}'"
                 )
+        self._check_escalations()
         return self
+
+    def _check_escalations(self) -> None:
+        """Escalation targets and follow-up channels exist; no chat channel is involved."""
+        served = sorted(n for n, c in self.channels.items() if c.kind not in ("chat", "chatbot"))
+        for type_name, spec in self.contact_types.items():
+            escalation = spec.escalation
+            if escalation is None:
+                continue
+            where = f"contact_types.{type_name}.escalation"
+            target = self.contact_types.get(escalation.to)
+            if target is None or escalation.to == type_name:
+                others = sorted(t for t in self.contact_types if t != type_name)
+                raise ValueError(
+                    f"{where}.to: expected another contact type (one of {others}), got "
+                    f"'{escalation.to}'"
+                )
+            if target.escalation is not None:
+                raise ValueError(
+                    f"{where}.to: expected a contact type without an escalation of its own (the "
+                    f"last tier), got '{escalation.to}'"
+                )
+            follow_up = escalation.follow_up
+            channel = None if follow_up is None else follow_up.channel
+            if channel is not None and channel not in served:
+                raise ValueError(
+                    f"{where}.follow_up.channel: expected a channel agents serve one at a time "
+                    f"(one of "
+                    f"{served}), got '{channel}'"
+                )
+        chats = [n for n, c in self.channels.items() if c.kind == "chat"]
+        for name in chats:
+            escalating = [
+                t for t in self.channels[name].mix if self.contact_types[t].escalation is not None
+            ]
+            if escalating:
+                raise ValueError(
+                    f"contact_types.{escalating[0]}.escalation: expected contact types with an "
+                    f"escalation only on channels other than chat, got it in the mix of chat "
+                    f"channel '{name}'"
+                )
+        for group_name, group in self.agent_groups.items():
+            chat = [n for n in group.channels if n in chats]
+            if group.empowerment is not None and chat:
+                raise ValueError(
+                    f"agent_groups.{group_name}.empowerment: expected a group serving no chat "
+                    f"channel (concurrent sessions are not modelled with empowerment), got "
+                    f"chat channel '{chat[0]}'"
+                )
+
+    @property
+    def uses_empowerment(self) -> bool:
+        """Whether any agent group has an ``empowerment``, any contact type an ``escalation``,
+        any channel a ``repeat`` or the scenario a ``satisfaction`` section: then every
+        answered contact is resolved, or not, or escalated, and the run follows every
+        journey."""
+        return (
+            self.satisfaction is not None
+            or any(g.empowerment is not None for g in self.agent_groups.values())
+            or any(t.escalation is not None for t in self.contact_types.values())
+            or any(c.repeat is not None for c in self.channels.values())
+        )
 
     def arriving_types(self, channel_name: str) -> list[str]:
         """The contact types that reach a channel: its mix, then those that bots hand over or
-        other channels' retrials send to it (in a stable order)."""
+        other channels' retrials and repeats send to it, then the types its contacts are
+        escalated to (in a stable order)."""
         feeds = {}  # channel -> the channels whose contacts it may receive
         for name, channel in self.channels.items():
             if channel.bot is not None:
                 feeds.setdefault(channel.bot.handover, []).append(name)
             if channel.retrial is not None and channel.retrial.channel not in (None, name):
                 feeds.setdefault(channel.retrial.channel, []).append(name)
+            if channel.repeat is not None and channel.repeat.channel not in (None, name):
+                feeds.setdefault(channel.repeat.channel, []).append(name)
         types = list(self.channels[channel_name].mix)
         seen, todo = {channel_name}, list(feeds.get(channel_name, ()))
         while todo:
@@ -555,6 +813,19 @@ class Scenario(FrozenModel):
             seen.add(source)
             types += [t for t in self.channels[source].mix if t not in types]
             todo += feeds.get(source, ())
+        escalated = []
+        for type_name in types:
+            escalation = self.contact_types[type_name].escalation
+            if escalation is not None and (
+                escalation.follow_up is None or escalation.follow_up.channel is None
+            ):
+                escalated.append(escalation.to)
+        for spec in self.contact_types.values():
+            escalation = spec.escalation
+            follow_up = None if escalation is None else escalation.follow_up
+            if follow_up is not None and follow_up.channel == channel_name:
+                escalated.append(escalation.to)
+        types += [t for t in dict.fromkeys(escalated) if t not in types]
         return types
 
     @model_validator(mode="after")
@@ -598,6 +869,51 @@ class Scenario(FrozenModel):
         return self
 
     @model_validator(mode="after")
+    def _check_initial_state(self) -> Scenario:
+        state = self.initial_state
+        if state is None:
+            return self
+        if state.start >= self.horizon:
+            raise ValueError(
+                f"initial_state.time: expected a time before the horizon "
+                f"({self.horizon / 3600:g} h), got day {state.day} "
+                f"{format_time_of_day(state.time)}"
+            )
+        deferred = sorted(n for n, c in self.channels.items() if c.deferred)
+        if deferred:
+            raise ValueError(
+                "initial_state: expected a scenario without deferred channels (an initial "
+                f"backlog is not modelled), got {deferred}"
+            )
+        for index, waiting in enumerate(state.waiting):
+            where = f"initial_state.waiting.{index}"
+            channel = self.channels.get(waiting.channel)
+            if channel is None or channel.bot is not None:
+                agents_serve = sorted(n for n, c in self.channels.items() if c.bot is None)
+                raise ValueError(
+                    f"{where}.channel: expected one of the channels {agents_serve}, "
+                    f"got '{waiting.channel}'"
+                )
+            types = self.arriving_types(waiting.channel)
+            if waiting.contact_type not in types:
+                raise ValueError(
+                    f"{where}.contact_type: expected one of {types}, got '{waiting.contact_type}'"
+                )
+        groups = sorted(self.agent_groups)
+        named = [
+            (f"in_service.{i}.agent_group", s.agent_group) for i, s in enumerate(state.in_service)
+        ]
+        named += [(f"on_break.{g}", g) for g in state.on_break]
+        named += [(f"on_duty.{g}", g) for g in state.on_duty]
+        for where, group in named:
+            if group not in self.agent_groups:
+                raise ValueError(
+                    f"initial_state.{where}: expected one of the agent groups {groups}, "
+                    f"got '{group}'"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _check_profiles(self) -> Scenario:
         for channel_name, channel in self.channels.items():
             profile = channel.arrivals.profile or ()
@@ -630,6 +946,8 @@ __all__ = [
     "DEFERRED_KINDS",
     "LIVE_KINDS",
     "AgentGroup",
+    "Amount",
+    "AmountDistribution",
     "Arrivals",
     "Bot",
     "Break",
@@ -641,10 +959,17 @@ __all__ = [
     "ContactType",
     "DeferredOrder",
     "Dispersion",
+    "Empowerment",
+    "Escalation",
+    "FollowUp",
+    "InServiceNow",
+    "InitialState",
     "ProfilePoint",
+    "Repeat",
     "Retrial",
     "Scenario",
     "ServiceLevel",
     "Shift",
     "SkillLevel",
+    "WaitingNow",
 ]

@@ -1,0 +1,226 @@
+"""Journeys: all the contacts of one customer issue, from the first to its resolution.
+
+A contact answered on a line with empowerment (:mod:`queuesim.model.empowerment`) ends
+resolved, unresolved or escalated. A customer left unresolved comes back by the channel's
+``repeat`` rule (with its probability, after its delay from the end of the contact, possibly
+on another channel), through the retrial events (:mod:`queuesim.model.retrials`) with the
+streams ``repeat/<channel>``, ``repeat/<channel>/delay`` and
+``repeat/<channel>/service/<target>/<type>`` (and ``acw``, ``patience``, ... likewise); on a
+channel without its own ``retrial``, abandoned, balked and blocked customers come back by the
+same rule. Every later contact keeps the journey id of the first.
+
+While a scenario uses empowerment the simulation keeps every contact's row (as with
+``records``) and the decision on each answered contact (:data:`DECISION_COLUMNS`); at the end
+it turns them into the journeys table (:func:`journeys_table`, one row per journey, the
+columns of :data:`queuesim.satisfaction.JOURNEY_COLUMNS`), summarised per run by
+:func:`journey_metrics`, and scored by the satisfaction model when the scenario has a
+``satisfaction`` section. Mixed into :class:`queuesim.model.engine.Simulation`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from queuesim.model.customers import attempt_of
+from queuesim.model.events import Call
+from queuesim.rng import stream
+from queuesim.satisfaction import (
+    JOURNEY_COLUMNS,
+    sample_surveys,
+    satisfaction_summary,
+    score_journeys,
+)
+from queuesim.scenario.schema import Scenario
+
+RESOLVED, UNRESOLVED, ESCALATED = "resolved", "unresolved", "escalated"
+"""What became of an answered contact."""
+
+DECISION_COLUMNS = ("resolution", "authority", "proficiency", "ended")
+"""Columns added to a contact's row in a scenario with empowerment: ``resolution``
+(:data:`RESOLVED`, :data:`UNRESOLVED`, :data:`ESCALATED`, empty when not answered),
+``authority`` (whether the agent had the authority to act), ``proficiency`` (of the agent
+for this contact) and ``ended`` (when the agent's work on it ends)."""
+
+JOURNEY_METRICS = (
+    "journeys",
+    "journey_fcr",
+    "contacts_per_resolution",
+    "time_to_resolution",
+    "unresolved_share",
+)
+"""The per-run summary of the journeys (:func:`journey_metrics`)."""
+
+SATISFACTION_METRICS = ("csat_mean", "nps", "reported_csat_mean", "reported_nps")
+"""The satisfaction figures added to a run's metrics when the scenario has a
+``satisfaction`` section."""
+
+_NOT_DECIDED = ("", math.nan, math.nan, math.nan)
+
+
+class JourneyTracking:
+    """The repeat events of a simulation, and the journeys it leaves behind."""
+
+    def _on_unresolved_end(self, event: Call) -> None:
+        """The agent's work on a contact left unresolved ends: free the agent (the event then
+        carries the agent, as any contact end), then maybe the customer comes back."""
+        agent, customer = event._value
+        event._value = agent
+        self._on_contact_end(event)
+        source = customer.queue.channel.repeat
+        returns = next(source.decision) < source.probability
+        delay = next(source.delay)
+        if returns and attempt_of(customer) <= source.limit:
+            Call(self.env, delay, self._on_retrial, (source, customer))
+
+    def _close_journeys(self, keep_contacts: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """The journeys of the run (after the warm-up) and their satisfaction summary.
+
+        The contacts' rows get their decision columns; they are dropped unless
+        ``keep_contacts`` (the caller asked for records).
+        """
+        from queuesim.model.engine import CONTACT_COLUMNS
+
+        decisions = self.decisions
+        rows = []
+        for row in self.contacts:
+            decision = decisions.get(row[0])
+            if decision is None:
+                decision = _NOT_DECIDED
+                if row[4] == "answered":  # a chat session: resolved when its work is done
+                    decision = (RESOLVED, True, 1.0, row[3] + row[5] + row[6] + row[7])
+            rows.append((*row, *decision))
+        contacts = pd.DataFrame(rows, columns=[*CONTACT_COLUMNS, *DECISION_COLUMNS])
+        contacts.insert(0, "replication", self.replication)
+        scenario = self.scenario
+        journeys = journeys_table(contacts, scenario.horizon, scenario.warmup)
+        self.contacts = rows if keep_contacts else []
+        if scenario.satisfaction is None:
+            return journeys, None
+        return score_replication(journeys, scenario, self.seed, self.replication)
+
+
+def score_replication(
+    journeys: pd.DataFrame, scenario: Scenario, seed: int, replication: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score one replication's journeys with the scenario's ``satisfaction`` parameters and
+    sample its surveys, both from the replication's ``satisfaction`` stream; returns the
+    scored table and the satisfaction summary."""
+    assert scenario.satisfaction is not None
+    rng = stream(seed, replication, "satisfaction")
+    kinds = {name: channel.kind for name, channel in scenario.channels.items()}
+    parameters = scenario.satisfaction
+    scored = score_journeys(journeys, parameters, rng, channel_kinds=kinds)
+    surveyed = sample_surveys(scored, parameters, rng)
+    return scored, satisfaction_summary(scored, surveyed)
+
+
+def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) -> pd.DataFrame:
+    """One row per journey of a contacts table with :data:`DECISION_COLUMNS`.
+
+    Columns: ``replication`` and those of :data:`queuesim.satisfaction.JOURNEY_COLUMNS`.
+    A journey starts when its first contact arrives (journeys starting before ``warmup`` are
+    left out); it is resolved when one of its contacts was resolved by the end of the
+    ``horizon`` (or contained by a chatbot), ``time_to_resolution`` running from the start to
+    the end of that contact. ``contacts`` counts every contact but a chatbot's hand-over row
+    (the live contact that follows is the same conversation going on), ``transfers`` the
+    escalations, ``proficiency`` and ``empowered`` average over the answered contacts.
+    ``errors`` is 0: agent errors are not modelled.
+    """
+    table = contacts[contacts["outcome"] != "handed_over"]
+    outcome = table["outcome"].to_numpy()
+    ended = table["ended"].to_numpy(dtype=float)
+    decided = (table["resolution"].to_numpy() == RESOLVED) & (ended <= horizon)
+    contained = outcome == "contained"
+    resolved_at = np.full(len(table), np.inf)
+    resolved_at[decided] = ended[decided]
+    resolved_at[contained] = (table["arrival"] + table["handle_time"]).to_numpy()[contained]
+    served = outcome == "answered"
+    frame = pd.DataFrame(
+        {
+            "replication": table["replication"].to_numpy(),
+            "journey": table["journey"].to_numpy(),
+            "start": (table["arrival"] - table["prior_time"]).to_numpy(),
+            "first": (table["customer"] == table["journey"]).to_numpy(),
+            "channel": table["channel"].to_numpy(),
+            "contact_type": table["contact_type"].to_numpy(),
+            "wait": table["wait"].to_numpy(dtype=float),
+            "transfers": table["resolution"].to_numpy() == ESCALATED,
+            "abandoned": outcome == "abandoned",
+            "solved": decided | contained,
+            "resolved_at": resolved_at,
+            "proficiency": np.where(served, table["proficiency"].to_numpy(dtype=float), np.nan),
+            "empowered": np.where(served, table["authority"].to_numpy(dtype=float), np.nan),
+        }
+    )
+    frame = frame.sort_values(["replication", "journey", "first"], ascending=[True, True, False])
+    grouped = frame.groupby(["replication", "journey"], sort=True)
+    first = grouped.first()
+    start = grouped["start"].min()
+    resolved_at = grouped["resolved_at"].min()
+    resolved = grouped["solved"].any()
+    journeys = pd.DataFrame(
+        {
+            "channel": first["channel"],
+            "contact_type": first["contact_type"],
+            "wait": grouped["wait"].sum(),
+            "contacts": grouped.size().astype(np.int64),
+            "transfers": grouped["transfers"].sum().astype(np.int64),
+            "abandoned": grouped["abandoned"].sum().astype(np.int64),
+            "errors": np.zeros(len(first), dtype=np.int64),
+            "resolved": resolved.astype(bool),
+            "time_to_resolution": np.where(resolved, resolved_at - start, np.nan),
+            "proficiency": grouped["proficiency"].mean(),
+            "empowered": grouped["empowered"].mean(),
+            "followed_up": False,
+        }
+    )
+    journeys = journeys[(start >= warmup).to_numpy()].reset_index()
+    journeys["journey"] = journeys["journey"].astype(np.int64)
+    return journeys[["replication", *(column.name for column in JOURNEY_COLUMNS)]]
+
+
+def journey_metrics(journeys: pd.DataFrame) -> dict[str, float]:
+    """The per-run summary of a journeys table (:data:`JOURNEY_METRICS`).
+
+    ``journey_fcr``: journeys resolved at their first contact (one contact, resolved) /
+    journeys; ``contacts_per_resolution``: contacts of all journeys / resolved journeys;
+    ``time_to_resolution``: mean over resolved journeys; ``unresolved_share``: journeys not
+    resolved by the end of the horizon / journeys. NaN where a denominator is 0.
+    """
+    n = len(journeys)
+    resolved = journeys["resolved"].to_numpy(dtype=bool)
+    contacts = journeys["contacts"].to_numpy()
+    n_resolved = int(resolved.sum())
+    times = journeys["time_to_resolution"].to_numpy(dtype=float)[resolved]
+    return {
+        "journeys": float(n),
+        "journey_fcr": float((resolved & (contacts == 1)).sum() / n) if n else math.nan,
+        "contacts_per_resolution": float(contacts.sum() / n_resolved) if n_resolved else math.nan,
+        "time_to_resolution": float(times.mean()) if n_resolved else math.nan,
+        "unresolved_share": float(1 - n_resolved / n) if n else math.nan,
+    }
+
+
+def satisfaction_metrics(summary: pd.DataFrame) -> dict[str, float]:
+    """The figures of a satisfaction summary that go into the run's metrics."""
+    values: dict[str, Any] = dict(zip(summary["metric"], summary["value"], strict=True))
+    return {name: float(values[name]) for name in SATISFACTION_METRICS}
+
+
+__all__ = [
+    "DECISION_COLUMNS",
+    "ESCALATED",
+    "JOURNEY_METRICS",
+    "RESOLVED",
+    "SATISFACTION_METRICS",
+    "UNRESOLVED",
+    "JourneyTracking",
+    "journey_metrics",
+    "journeys_table",
+    "satisfaction_metrics",
+    "score_replication",
+]

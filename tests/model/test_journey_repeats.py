@@ -1,0 +1,201 @@
+"""Journeys: unresolved customers come back, repeats add load, the journeys table links every
+contact of an issue, and the satisfaction model scores it reproducibly."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from queuesim.experiment.runner import simulate
+from queuesim.model.journeys import JOURNEY_METRICS, SATISFACTION_METRICS, journey_metrics
+from queuesim.satisfaction import JOURNEY_COLUMNS, check_journeys
+from queuesim.scenario import ScenarioError, scenario_from_dict
+from queuesim.scenario.schema import Scenario
+
+OUTCOMES = ["answered", "abandoned", "blocked", "closed_out", "pending", "balked"]
+
+
+def data(**changes: Any) -> dict[str, Any]:
+    """A phone line whose agents resolve 70% of contacts; half of the others call back, on the
+    phone or at the branch; claims beyond authority go to supervisors. ``a__b=v`` sets a.b."""
+    base: dict[str, Any] = {
+        "version": 1,
+        "name": "journeys test",
+        "horizon": "6 h",
+        "interval": "30 min",
+        "seed": 23,
+        "replications": 3,
+        "channels": {
+            "phone": {
+                "kind": "phone",
+                "close": "05:00",
+                "arrivals": {"rate": "80/h"},
+                "mix": {"balance": 0.6, "claim": 0.4},
+                "patience": {"dist": "exponential", "mean": "4 min"},
+                "repeat": {"probability": 0.5, "delay": "15 min", "limit": 4},
+            },
+            "branch": {
+                "kind": "walk_in",
+                "close": "05:00",
+                "arrivals": {"rate": "10/h"},
+                "mix": {"balance": 1.0},
+            },
+        },
+        "contact_types": {
+            "balance": {"handle_time": {"dist": "exponential", "mean": "3 min"}, "skill": "front"},
+            "claim": {
+                "handle_time": {"dist": "exponential", "mean": "6 min"},
+                "skill": "front",
+                "escalation": {
+                    "complexity": {"dist": "exponential", "mean": 100},
+                    "to": "review",
+                },
+            },
+            "review": {"handle_time": {"dist": "exponential", "mean": "8 min"}, "skill": "review"},
+        },
+        "agent_groups": {
+            "tier1": {
+                "size": 12,
+                "channels": ["phone", "branch"],
+                "skills": {"front": 1.0},
+                "empowerment": {"authority": 80, "resolution": 0.7},
+            },
+            "supervisors": {"size": 5, "channels": ["phone"], "skills": {"review": 1.0}},
+        },
+    }
+    for path, value in changes.items():
+        node = base
+        *parents, leaf = path.split("__")
+        for part in parents:
+            node = node[part]
+        node[leaf] = value
+    return base
+
+
+def make(**changes: Any) -> Scenario:
+    return Scenario.model_validate(
+        copy.deepcopy(data(**changes)), context={"interval_seconds": 1800}
+    )
+
+
+@pytest.fixture(scope="module")
+def run() -> Any:
+    return simulate(make(satisfaction={}), records=True)
+
+
+def test_every_contact_is_accounted_for_with_repeats_and_transfers(run: Any) -> None:
+    table = run.intervals
+    assert (table["offered"] == table[[*OUTCOMES, "contained", "handed_over"]].sum(axis=1)).all()
+    assert run.values("repeats").min() > 0
+    # Every contact belongs to exactly one journey; a journey's contacts are its first
+    # contact, its transfers and its repeats (nothing else sends customers back here).
+    journeys = run.journeys
+    for rep, part in journeys.groupby("replication"):
+        assert part["contacts"].sum() == run.values("offered")[rep]
+        later = part["contacts"].sum() - len(part)
+        assert later == run.values("transfers")[rep] + run.values("repeats")[rep]
+
+
+def test_journey_ids_link_repeats(run: Any) -> None:
+    contacts = run.contacts
+    for _, rep in contacts.groupby("replication"):
+        by_id = rep.set_index("customer")
+        later = rep[rep.journey != rep.customer]
+        assert len(later) > 0
+        first = by_id.loc[later.journey]
+        assert (first.journey.to_numpy() == first.index.to_numpy()).all()
+        assert (later.arrival.to_numpy() > first.arrival.to_numpy()).all()
+        assert np.allclose(later.arrival - later.prior_time, first.arrival.to_numpy(), atol=1e-6)
+        # a repeat follows an unresolved or abandoned contact of the same journey
+        repeats = later[later.contact_type != "review"]
+        unresolved = rep[(rep.resolution == "unresolved") | (rep.outcome == "abandoned")]
+        assert set(repeats.journey) <= set(unresolved.journey)
+        # some repeats come back on the branch? no: the rule keeps the channel
+        assert set(repeats.channel) == {"phone"}
+
+
+def test_repeats_may_come_back_on_another_channel() -> None:
+    scenario = make(
+        channels__phone__repeat={"probability": 1.0, "delay": "5 min", "channel": "branch"},
+        agent_groups__supervisors__channels=["phone", "branch"],
+    )
+    result = simulate(scenario, records=True, replications=1)
+    contacts = result.contacts
+    repeats = contacts[
+        (contacts.journey != contacts.customer) & (contacts.contact_type != "review")
+    ]
+    assert len(repeats) > 0
+    first = contacts.set_index("customer").loc[repeats.journey]
+    assert set(first.channel) == {"phone"}
+    assert set(repeats.channel) == {"branch"}
+    assert result.kpi("repeats", "branch")["mean"] == len(repeats)
+
+
+def test_journeys_table_follows_the_satisfaction_contract(run: Any) -> None:
+    journeys = run.journeys
+    names = [column.name for column in JOURNEY_COLUMNS]
+    for _, part in journeys.groupby("replication"):
+        check_journeys(part[names])
+    unresolved = journeys[~journeys.resolved]
+    assert unresolved.time_to_resolution.isna().all()
+    assert (journeys.loc[journeys.resolved, "time_to_resolution"] > 0).all()
+    for rep, part in journeys.groupby("replication"):
+        figures = journey_metrics(part)
+        for name in JOURNEY_METRICS:
+            assert run.values(name)[rep] == pytest.approx(figures[name], nan_ok=True)
+
+
+def test_same_seed_gives_the_same_scores(run: Any) -> None:
+    again = simulate(make(satisfaction={}), records=True)
+    pd.testing.assert_frame_equal(run.journeys, again.journeys)
+    for name in SATISFACTION_METRICS:
+        np.testing.assert_array_equal(run.values(name), again.values(name))
+        assert np.isfinite(run.kpi(name)[["mean", "ci_low", "ci_high"]].to_numpy(float)).all()
+    csat = run.journeys.groupby("replication")["csat"].mean().to_numpy()
+    np.testing.assert_allclose(run.values("csat_mean"), csat)
+
+
+def test_scenarios_without_journeys_report_none() -> None:
+    data_plain = data()
+    del data_plain["channels"]["phone"]["repeat"]
+    del data_plain["contact_types"]["claim"]["escalation"]
+    del data_plain["agent_groups"]["tier1"]["empowerment"]
+    del data_plain["agent_groups"]["supervisors"]
+    del data_plain["contact_types"]["review"]
+    result = simulate(
+        Scenario.model_validate(data_plain, context={"interval_seconds": 1800}), records=True
+    )
+    assert result.journeys is None
+    assert "journeys" not in set(result.summary.metric)
+    assert "fcr" not in set(result.summary.metric)
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "expected"),
+    [
+        (
+            {"channels__phone__repeat__channel": "fax"},
+            "channels.phone.repeat.channel",
+            "expected a phone or walk_in channel",
+        ),
+        (
+            {"channels__phone__repeat__probability": 2},
+            "channels.phone.repeat.probability",
+            "at most 1",
+        ),
+        ({"satisfaction": {"weights": {"speed": 1}}}, "satisfaction.weights", "speed"),
+    ],
+)
+def test_bad_journey_input_gives_clear_errors(
+    change: dict[str, Any], path: str, expected: str
+) -> None:
+    with pytest.raises(ScenarioError) as error:
+        scenario_from_dict(data(**change), source="bank.yaml")
+    message = str(error.value)
+    assert "bank.yaml" in message
+    assert path in message
+    assert expected in message
