@@ -197,17 +197,18 @@ def summarise(run_metrics: pd.DataFrame) -> pd.DataFrame:
     ``n_reps`` says how many remain. With one replication the bounds are NaN.
     """
     groups = [*KEYS, "metric", "unit"]
-    rows = []
-    for key, values in run_metrics.groupby(groups, sort=False)["value"]:
-        defined = values.dropna().to_numpy()
-        n = len(defined)
-        mean = defined.mean() if n else np.nan
-        if n > 1 and np.isfinite(defined).all():
-            half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * defined.std(ddof=1) / np.sqrt(n)
-        else:
-            half = np.nan
-        rows.append((*key, mean, mean - half, mean + half, n))
-    return pd.DataFrame(rows, columns=[*groups, "mean", "ci_low", "ci_high", "n_reps"])
+    values = run_metrics["value"].astype(float)
+    by_kpi = run_metrics.assign(value=values, infinite=np.isinf(values)).groupby(groups, sort=False)
+    n = by_kpi["value"].count()
+    mean = by_kpi["value"].mean()
+    spread = by_kpi["value"].std(ddof=1)
+    quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n.to_numpy() - 1, 1))
+    half = quantile * spread / np.sqrt(n)
+    half[(n <= 1) | by_kpi["infinite"].any()] = np.nan
+    summary = pd.DataFrame(
+        {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n_reps": n}
+    )
+    return summary.reset_index()
 
 
 def _select(

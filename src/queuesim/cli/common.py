@@ -87,13 +87,16 @@ def parse_targets(items: list[str] | None) -> StaffingTargets:
 
 
 def format_value(value: float, unit: str) -> str:
-    """A number for a table cell: ratios as percentages, seconds with their unit."""
+    """A number for a table cell: ratios as percentages, seconds with their unit, scores
+    (CSAT) with two decimals."""
     if isinstance(value, float) and math.isnan(value):
         return "–"
     if unit == "ratio":
         return f"{value:.1%}"
     if unit == "s":
         return f"{value:,.1f} s"
+    if unit == "score":
+        return f"{value:.2f}"
     return f"{value:,.1f}"
 
 

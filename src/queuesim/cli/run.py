@@ -49,6 +49,13 @@ FEATURE_CUSTOMER_METRICS = (
     "callback_answer_rate",
     "deadline_met",
     "breaches",
+    "fcr",
+    "escalations",
+    "repeats",
+    "concession_cost",
+    "csat_mean",
+    "nps",
+    "reported_nps",
 )
 """Shown when the scenario uses the feature (some channel has a value other than zero)."""
 HEADLINE_AGENT_METRICS = ("occupancy", "slot_occupancy", "utilisation", "overtime", "staff_cost")

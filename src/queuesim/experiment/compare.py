@@ -23,7 +23,7 @@ from queuesim.experiment.runner import (
     result_from_records,
     run_points,
 )
-from queuesim.experiment.sources import ScenarioSource, load_point
+from queuesim.experiment.sources import ScenarioSource, load_point, parse_source
 from queuesim.results import CONFIDENCE, KEYS, SimulationResult
 
 BASE = "base"
@@ -143,6 +143,7 @@ def compare(
     Raises :class:`~queuesim.scenario.ScenarioError` if any variant is invalid (before running).
     """
     common = dict(overrides or {})
+    scenario = parse_source(scenario)
     base = load_point(scenario, common)
     scenarios = {BASE: base}
     if isinstance(variants, Mapping):

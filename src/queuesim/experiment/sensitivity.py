@@ -17,10 +17,9 @@ import pandas as pd
 from queuesim.experiment.design import DesignError, Quantity
 from queuesim.experiment.executors import Executor
 from queuesim.experiment.runner import ProgressCallback
-from queuesim.experiment.sources import ScenarioSource
+from queuesim.experiment.sources import ScenarioSource, parse_source
 from queuesim.experiment.sweep import sweep
 from queuesim.results import ALL
-from queuesim.scenario.loading import read_scenario_file
 from queuesim.scenario.overrides import parse_value
 
 _PERCENT = re.compile(r"^\s*(?:±|\+-|\+/-)\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*$")
@@ -33,10 +32,6 @@ class Variation:
     path: str
     low: object
     high: object
-
-
-def _raw(source: ScenarioSource) -> Any:
-    return source if isinstance(source, Mapping) else read_scenario_file(source)
 
 
 def _value_at(data: Any, path: str) -> object:
@@ -69,7 +64,7 @@ def parse_variation(
         return Variation(path, parse_value(levels[0]), parse_value(levels[1]))
     base = (overrides or {}).get(path, None)
     if base is None:
-        base = _value_at(_raw(source), path)
+        base = _value_at(parse_source(source).data, path)
     quantity = Quantity.parse(base, f"--vary {path}")
     share = float(percent.group(1)) / 100
     return Variation(
@@ -97,6 +92,7 @@ def sensitivity(
     """
     if not variations:
         raise DesignError("--vary: expected at least one parameter to vary")
+    scenario = parse_source(scenario)
     points: list[dict[str, object]] = [{}]
     for variation in variations:
         points += [{variation.path: variation.low}, {variation.path: variation.high}]
@@ -120,16 +116,16 @@ def sensitivity(
     ]
     means = totals.pivot_table(index=["metric", "unit"], columns="point", values="mean", sort=False)
     rows = []
-    base_values = dict(overrides or {})
     for index, variation in enumerate(variations):
         low, high = 1 + 2 * index, 2 + 2 * index
+        base_value = (overrides or {}).get(variation.path, _base_value(scenario, variation))
         for (metric, unit), values in means.iterrows():
             rows.append(
                 {
                     "parameter": variation.path,
                     "metric": metric,
                     "unit": unit,
-                    "base_value": base_values.get(variation.path, _base_value(scenario, variation)),
+                    "base_value": base_value,
                     "low_value": variation.low,
                     "high_value": variation.high,
                     "base": values[0],
@@ -147,7 +143,7 @@ def sensitivity(
 
 def _base_value(source: ScenarioSource, variation: Variation) -> object:
     try:
-        return _value_at(_raw(source), variation.path)
+        return _value_at(parse_source(source).data, variation.path)
     except DesignError:
         return None
 

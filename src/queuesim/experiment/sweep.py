@@ -19,7 +19,7 @@ from queuesim.experiment.design import DesignPoint
 from queuesim.experiment.executors import Executor
 from queuesim.experiment.replication import ReplicationRecord
 from queuesim.experiment.runner import ProgressCallback, check_counts, run_points, runs_frame
-from queuesim.experiment.sources import ScenarioSource, load_point
+from queuesim.experiment.sources import ScenarioSource, load_point, parse_source
 from queuesim.experiment.store import ResultStore
 from queuesim.results import ALL, KEYS, summarise
 from queuesim.scenario.errors import ScenarioError
@@ -133,6 +133,7 @@ def sweep(
     """
     out = None if out is None else Path(out)
     base_overrides = dict(overrides or {})
+    scenario = parse_source(scenario)
     base = load_point(scenario, base_overrides)
     n = base.replications if replications is None else replications
     seed = base.seed if seed is None else seed

@@ -31,9 +31,9 @@ import pandas as pd
 from scipy import stats
 
 from queuesim.experiment.runner import simulate
+from queuesim.experiment.sources import parse_source
 from queuesim.fitting.scenario_file import end_of_day_clock
 from queuesim.scenario import Scenario, ScenarioError, scenario_from_dict
-from queuesim.scenario.loading import read_scenario_file
 from queuesim.scenario.units import format_time_of_day
 
 
@@ -54,16 +54,6 @@ class BacktestResult:
     summary: pd.DataFrame
     band: float
     replications: int
-
-
-def scenario_source(scenario: str | Path | Mapping) -> tuple[dict, str, Path | None]:
-    """A scenario file (or parsed data) as ``(data, source name, folder of its CSV files)``."""
-    if isinstance(scenario, Mapping):
-        return dict(scenario), "<dict>", None
-    data = read_scenario_file(scenario)
-    if not isinstance(data, Mapping):
-        raise ScenarioError.single(str(scenario), (), "expected a mapping of scenario fields")
-    return dict(data), str(scenario), Path(scenario).parent
 
 
 def _day_scenario(data: dict, source: str, base_dir: Path | None, day: pd.DataFrame) -> Scenario:
@@ -252,7 +242,8 @@ def backtest(
     closed).
     """
     k = band_rank(replications, band)
-    data, source, file_dir = scenario_source(scenario)
+    parsed = parse_source(scenario)
+    data, source, file_dir = dict(parsed.data), parsed.source, parsed.base_dir
     directory = file_dir if base_dir is None else Path(base_dir)
     check_actuals(
         scenario_from_dict(data, source=source, base_dir=directory), actuals, actuals_source

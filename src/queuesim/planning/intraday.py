@@ -45,8 +45,9 @@ from scipy import stats
 
 from queuesim.experiment.compare import paired_differences
 from queuesim.experiment.runner import simulate
+from queuesim.experiment.sources import parse_source
 from queuesim.model.arrivals import expected_volumes
-from queuesim.planning.backtest import band_rank, check_actuals, scenario_source
+from queuesim.planning.backtest import band_rank, check_actuals
 from queuesim.scenario import Scenario, ScenarioError, scenario_from_dict
 from queuesim.scenario.errors import Problem
 from queuesim.scenario.schema import Shift
@@ -332,7 +333,8 @@ def intraday(
     the state's file for its fields) or actuals the scenario cannot take (naming
     ``actuals_source``), and ValueError for a change the scenario cannot take.
     """
-    data, source, file_dir = scenario_source(scenario)
+    parsed = parse_source(scenario)
+    data, source, file_dir = dict(parsed.data), parsed.source, parsed.base_dir
     directory = file_dir if base_dir is None else Path(base_dir)
     base = scenario_from_dict(data, source=source, base_dir=directory)
     initial = read_state(state)
