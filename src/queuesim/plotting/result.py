@@ -20,9 +20,11 @@ def result_figures(result: SimulationResult) -> dict[str, Figure]:
     * ``overview``: arrivals, agents and service level for all channels together, drawn
       when every channel is live (a deferred channel's service level is its share answered
       within the deadline, which does not add up with a live channel's);
-    * ``overview_<channel>`` for each channel when there are several;
-    * ``waits`` (all channels; ``waits_<channel>`` per channel when some are deferred), from
-      contacts when the run kept them, else from the interval percentiles;
+    * ``overview_<channel>`` for each channel when there are several (a chatbot's lower panel
+      is its containment rate, a deferred channel's its share answered within the deadline);
+    * ``waits`` (all channels; ``waits_<channel>`` per channel answered by agents when some
+      are deferred), from contacts when the run kept them, else from the interval
+      percentiles;
     * ``occupancy``; and ``backlog`` when there are deferred channels (email, social).
     """
     scenario = result.scenario
@@ -38,8 +40,11 @@ def result_figures(result: SimulationResult) -> dict[str, Figure]:
         )
     if len(scenario.channels) > 1:
         for channel in scenario.channels:
-            metric, label = ("deadline_met", "share answered within the deadline")
-            if channel not in deferred:
+            if channel in deferred:
+                metric, label = "deadline_met", "share answered within the deadline"
+            elif scenario.channels[channel].kind == "chatbot":
+                metric, label = "containment_rate", "share contained by the bot"
+            else:
                 metric, label = "sl_all", sl_title
             figures[f"overview_{channel}"] = interval_overview(
                 result.intervals,
@@ -48,7 +53,8 @@ def result_figures(result: SimulationResult) -> dict[str, Figure]:
                 service_level=metric,
                 title=f"Channel {channel}: arrivals, all agents and {label}",
             )
-    for channel in scenario.channels if deferred else [ALL]:
+    answered_by_agents = [n for n, c in scenario.channels.items() if c.kind != "chatbot"]
+    for channel in answered_by_agents if deferred else [ALL]:
         name = "waits" if channel == ALL else f"waits_{channel}"
         limits = (scenario.channels[channel].deadline,) if channel in deferred else thresholds
         figures[name] = wait_distribution(

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from html import escape
 
-from queuesim.scenario.schema import AgentGroup, Channel, ContactType, Scenario
+from queuesim.scenario.schema import (
+    AgentGroup,
+    Amount,
+    Channel,
+    ContactType,
+    Retrial,
+    Scenario,
+    SkillLevel,
+)
 from queuesim.scenario.units import SECONDS_PER_DAY, format_time_of_day
 
 CLOSE_POLICY_WORDS = {
@@ -43,6 +51,32 @@ def distribution_words(distribution: object) -> str:
     text = f"{kind}, mean {duration_words(distribution.mean)}"  # type: ignore[attr-defined]
     cv = getattr(distribution, "cv", None)
     return text + (f", CV {cv:g}" if cv is not None else "")
+
+
+def amount_words(amount: Amount) -> str:
+    """An amount distribution (authority need, concession) in words: ``lognormal, mean 150,
+    CV 1.5``."""
+    match amount.dist:
+        case "deterministic":
+            return f"always {amount.value:,.4g}"
+        case "uniform":
+            return f"uniform between {amount.low:,.4g} and {amount.high:,.4g}"
+        case "empirical":
+            return (
+                f"resampled from {len(amount.values)} observed values, mean {amount.expected:,.4g}"  # type: ignore[arg-type]
+            )
+    text = f"{amount.dist}, mean {amount.mean:,.4g}"
+    return text + (f", CV {amount.cv:g}" if amount.cv is not None else "")
+
+
+def _comeback_words(rule: Retrial, who: str, verb: str) -> str:
+    """``50% of <who> <verb> after <delay>, at most 3 times[, on <channel>]``."""
+    limit = f"at most {rule.limit} time" + ("s" if rule.limit != 1 else "")
+    where = f", on {rule.channel}" if rule.channel else ""
+    return (
+        f"{rule.probability:.0%} of {who} {verb} after a delay that is "
+        f"{distribution_words(rule.delay)}, {limit} per issue{where}"
+    )
 
 
 def _channel_words(name: str, channel: Channel) -> str:
@@ -84,6 +118,32 @@ def _channel_words(name: str, channel: Channel) -> str:
             f"an agent holds up to {concurrency.sessions} sessions at once, each progressing "
             "more slowly as sessions add up"
         )
+    callback = getattr(channel, "callback", None)
+    if callback is not None:
+        parts.append(
+            f"callers facing an expected wait over {duration_words(callback.threshold)} are "
+            f"offered a call-back, which {callback.accept:.0%} accept and {callback.answer:.0%} "
+            "answer; call-backs are left out of the inbound waits and service level"
+        )
+    bot = getattr(channel, "bot", None)
+    if bot is not None:
+        contained = ", ".join(f"{share:.0%} of {kind}" for kind, share in bot.containment.items())
+        parts.append(
+            f"a chatbot conversation ({distribution_words(bot.time)}) resolves "
+            f"{contained or 'nothing'}; the rest are handed over to {bot.handover}, carrying "
+            "the time already spent"
+        )
+    if getattr(channel, "balking", None):
+        parts.append("arrivals who must wait may leave at once at the sight of the queue")
+    retrial = getattr(channel, "retrial", None)
+    if retrial is not None:
+        parts.append(
+            _comeback_words(retrial, "those who abandon, balk or are turned away", "try again")
+        )
+    repeat = getattr(channel, "repeat", None)
+    if repeat is not None:
+        who = "customers left unresolved" + ("" if retrial else " (or who left)")
+        parts.append(_comeback_words(repeat, who, "contact again"))
     if channel.queue_capacity is not None:
         parts.append(f"at most {channel.queue_capacity} may wait; further arrivals are blocked")
     if limited and not deferred:
@@ -99,7 +159,26 @@ def _contact_type_words(name: str, contact_type: ContactType) -> str:
     skill = getattr(contact_type, "skill", None)
     if skill:
         text += f"; needs skill {skill}"
+    escalation = getattr(contact_type, "escalation", None)
+    if escalation is not None:
+        text += (
+            f"; needs an authority that is {amount_words(escalation.complexity)}, and beyond "
+            f"the answering agent's authority becomes a {escalation.to} contact"
+        )
+        follow_up = escalation.follow_up
+        if follow_up is None:
+            text += " (a transfer, with its own wait)"
+        else:
+            text += f" in a later contact after {distribution_words(follow_up.delay)}"
     return text + "."
+
+
+def _skill_words(skill: str, level: SkillLevel) -> str:
+    """``tech (proficiency 0.7, only after a contact has waited 1 min)``."""
+    text = f"{skill} (proficiency {level.proficiency:g}"
+    if level.after > 0:
+        text += f", only after a contact has waited {duration_words(level.after)}"
+    return text + ")"
 
 
 def _group_words(name: str, group: AgentGroup) -> str:
@@ -121,11 +200,77 @@ def _group_words(name: str, group: AgentGroup) -> str:
     skills = getattr(group, "skills", None)
     if skills:
         text += "; skills " + ", ".join(
-            f"{skill} (proficiency {level.proficiency:g})" for skill, level in skills.items()
+            _skill_words(skill, level) for skill, level in skills.items()
         )
+    empowerment = getattr(group, "empowerment", None)
+    if empowerment is not None:
+        limit = empowerment.authority
+        text += "; may settle " + (
+            "anything without escalating" if limit is None else f"up to {limit:,.4g} itself"
+        )
+        text += f", resolving {empowerment.resolution:.0%} of what it may settle"
+        if empowerment.handle_factor != 1:
+            text += f", {empowerment.handle_factor:g} × the usual time when it settles"
+        if empowerment.concession is not None:
+            text += f", granting a concession that is {amount_words(empowerment.concession)}"
+        if empowerment.budget is not None:
+            text += f" (at most {empowerment.budget:,.4g} per reporting interval)"
     if group.cost_per_hour:
         text += f"; costs {group.cost_per_hour:,.2f} per paid hour"
     return text + "."
+
+
+def _leaves_out(scenario: Scenario) -> list[str]:
+    """What the model does not represent, said for this scenario."""
+    channels = scenario.channels.values()
+    comes_back = any(getattr(c, "retrial", None) or getattr(c, "repeat", None) for c in channels)
+    statements = [
+        "Arrivals are random (Poisson) around the forecast: a forecast that is wrong on "
+        "average makes every figure wrong with it.",
+        "Agents of a group are alike: beyond the group's skills, proficiencies and authority "
+        "they do not differ in speed or quality, and nobody learns or is trained during the "
+        "run (proficiencies stay fixed). They follow the roster exactly; lateness and "
+        "unplanned breaks are not modelled beyond shrinkage and absenteeism.",
+    ]
+    if comes_back:
+        statements.append(
+            "Customers try again, or switch channel, only as the retrial and repeat rules above "
+            "say; otherwise a customer who leaves is gone, and a later contact does not depend "
+            "on how the earlier ones went beyond whether the issue was resolved."
+        )
+    else:
+        statements.append(
+            "Customers who abandon or are turned away do not try again, and nobody switches "
+            "channel (the scenario has no retrial or repeat rule)."
+        )
+    if not scenario.uses_empowerment:
+        statements.append(
+            "Every answered contact is resolved by the agent who answers it: no escalation, "
+            "no repeat contact (the scenario has no empowerment, escalation or repeat)."
+        )
+    statements.append(
+        "Unhappy customers (detractors) are not followed up: no recovery call is simulated."
+    )
+    return statements
+
+
+def _satisfaction_words(scenario: Scenario) -> list[str]:
+    """How the satisfaction figures are made, and what they rest on."""
+    survey = scenario.satisfaction.survey  # type: ignore[union-attr]
+    reach = "every customer" if survey.include_unserved else "served customers only"
+    return [
+        "Every journey (all the contacts of one issue) is scored on the five SERVQUAL "
+        "dimensions from its waits, contacts, transfers, errors, resolution and the agents' "
+        "proficiency and authority; the scores give a CSAT answer (1–5) and a likelihood to "
+        "recommend (0–10), hence the NPS.",
+        "<b>The satisfaction model's weights, cut-points, penalties and acceptable waits are "
+        "assumptions, not measurements</b>: the direction of the effects is robust, their "
+        "size in CSAT points and NPS is not. Calibrate them with the operation's own survey "
+        "answers before using the scores for a decision.",
+        f"Reported CSAT and NPS are over simulated survey answers: {survey.rate_middle:.0%} of "
+        f"middling and {survey.rate_extremes:.0%} of extreme experiences answer, reaching "
+        f"{reach}; the true figures are over every journey.",
+    ]
 
 
 def assumption_sections(scenario: Scenario, replications: int, seed: int) -> dict[str, list[str]]:
@@ -151,17 +296,13 @@ def assumption_sections(scenario: Scenario, replications: int, seed: int) -> dic
         f"Service level is the share of offered customers answered within {thresholds} "
         "(customers who abandon or are turned away count as misses)."
     )
-    return {
+    sections = {
         "How the figures are made": run,
         "Channels and customers": [_channel_words(n, c) for n, c in scenario.channels.items()],
         "Contact types": [_contact_type_words(n, c) for n, c in scenario.contact_types.items()],
         "Agents": [_group_words(n, g) for n, g in scenario.agent_groups.items()],
-        "What the model leaves out": [
-            "Arrivals are random (Poisson) around the forecast: a forecast that is wrong on "
-            "average makes every figure wrong with it.",
-            "Agents of a group are alike (beyond the skills and proficiencies listed) and "
-            "follow the roster exactly; lateness and unplanned breaks are not modelled beyond "
-            "shrinkage and absenteeism.",
-            "Customers who abandon do not call back, and nobody switches channel.",
-        ],
     }
+    if scenario.satisfaction is not None:
+        sections["Customer satisfaction"] = _satisfaction_words(scenario)
+    sections["What the model leaves out"] = _leaves_out(scenario)
+    return sections

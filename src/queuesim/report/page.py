@@ -15,14 +15,28 @@ from html import escape
 import pandas as pd
 from matplotlib.figure import Figure
 
-from queuesim.plotting import result_figures
+from queuesim.plotting import result_figures, satisfaction_distribution
 from queuesim.report.assumptions import assumption_sections, duration_words
 from queuesim.results import ALL, SimulationResult
 from queuesim.scenario.schema import Scenario
 
 CUSTOMER_METRICS = ("offered", "answered", "abandon_rate", "asa", "wait_p90", "sl_all")
 DEFERRED_METRICS = ("deadline_met", "breaches")
+CALLBACK_METRICS = ("callbacks_accepted", "callback_asa")
 AGENT_METRICS = ("occupancy", "utilisation", "overtime", "staff_cost")
+JOURNEY_METRICS = (
+    "journeys",
+    "journey_fcr",
+    "fcr",
+    "escalation_rate",
+    "repeats",
+    "contacts_per_resolution",
+    "time_to_resolution",
+    "unresolved_share",
+    "concession_cost",
+)
+SATISFACTION_METRICS = ("csat_mean", "nps", "reported_csat_mean", "reported_nps")
+SHOWN_AS_SCORE = ("contacts_per_resolution",)  # a ratio of counts, not a share
 FIGURE_CAPTIONS = {
     "overview": "Contacts offered (bars), agents available and rostered (lines) and the "
     "service level per interval with its 95% confidence band.",
@@ -32,6 +46,9 @@ FIGURE_CAPTIONS = {
     "interval. Above about 90% for long, queues grow quickly and agents tire.",
     "backlog": "Deferred work (email, social) waiting at the end of each interval, and the age "
     "of the oldest waiting item against the response deadline.",
+    "satisfaction": "Share of journeys at each CSAT score and each likelihood to recommend, "
+    "over every journey of every replication (true scores, not survey answers). The scores "
+    "come from the satisfaction model, whose defaults are assumptions to calibrate.",
 }
 STYLE = """
 body { font-family: system-ui, -apple-system, Segoe UI, sans-serif; max-width: 1000px;
@@ -46,14 +63,15 @@ figure img { max-width: 100%; } figcaption { color: #555; font-size: 0.9em; }
 
 
 def format_value(value: float, unit: str, minutes: bool = False) -> str:
-    """A number for the page: ratios as percentages, seconds (or minutes), money with 2 dp."""
+    """A number for the page: ratios as percentages, seconds (or minutes), money and scores
+    with 2 dp."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if unit == "ratio":
         return f"{value:.1%}"
     if unit == "s":
         return f"{value / 60:,.1f} min" if minutes else f"{value:,.1f} s"
-    if unit == "currency":
+    if unit in ("currency", "score"):
         return f"{value:,.2f}"
     return f"{value:,.1f}"
 
@@ -94,7 +112,13 @@ def _metric_names(result: SimulationResult) -> list[str]:
     present = set(result.summary.metric)
     names = [m for m in CUSTOMER_METRICS if m in present]
     names += sorted(m for m in present if m.startswith("sl_all@"))
-    return names + [m for m in DEFERRED_METRICS if m in present]
+    names += [m for m in DEFERRED_METRICS if m in present]
+    channels = result.scenario.channels.values()
+    if any(getattr(c, "callback", None) is not None for c in channels):
+        names += [m for m in CALLBACK_METRICS if m in present]
+    if any(c.kind == "chatbot" for c in channels) and "containment_rate" in present:
+        names.append("containment_rate")
+    return names
 
 
 def key_figures_table(result: SimulationResult) -> str:
@@ -104,21 +128,26 @@ def key_figures_table(result: SimulationResult) -> str:
     channels = [*scenario.channels, ALL] if len(scenario.channels) > 1 else [ALL]
     header = "".join(f"<th>{'all channels' if c == ALL else c}</th>" for c in channels)
     rows = []
-    deferred = {n for n, c in scenario.channels.items() if getattr(c, "deferred", False)}
     for metric in _metric_names(result):
         cells = []
         for channel in channels:
             row = _lookup(summary, metric, channel, ALL)
-            live_only = metric.startswith("sl_") or metric == "abandon_rate"
-            if row is None or (channel in deferred and live_only):
-                cells.append("<td>–</td>")  # a deferred item has a deadline, not a threshold
+            if row is None or not _applies(metric, scenario, channel):
+                cells.append("<td>–</td>")
             else:
                 cells.append(f"<td>{format_estimate(row)}</td>")
         rows.append(f"<tr><td>{_metric_title(metric, scenario)}</td>{''.join(cells)}</tr>")
     groups = [*scenario.agent_groups, ALL] if len(scenario.agent_groups) > 1 else [ALL]
     agent_header = "".join(f"<th>{'all agents' if g == ALL else g}</th>" for g in groups)
     agent_rows = []
-    for metric in AGENT_METRICS:
+    concurrent = any(
+        getattr(getattr(c, "concurrency", None), "sessions", 1) > 1
+        for c in scenario.channels.values()
+    )
+    agent_metrics = list(AGENT_METRICS)
+    if concurrent and "slot_occupancy" in set(summary.metric):
+        agent_metrics.insert(1, "slot_occupancy")
+    for metric in agent_metrics:
         cells = []
         for group in groups:
             row = _lookup(summary, metric, ALL, group)
@@ -127,7 +156,60 @@ def key_figures_table(result: SimulationResult) -> str:
     return (
         f"<table><tr><th>customers</th>{header}</tr>{''.join(rows)}</table>"
         f"<table><tr><th>agents</th>{agent_header}</tr>{''.join(agent_rows)}</table>"
+        + journey_figures_table(result)
     )
+
+
+def journey_figures_table(result: SimulationResult) -> str:
+    """HTML table of the journey and satisfaction KPIs of the whole operation (mean and 95%
+    CI), or an empty string when the run followed no journeys."""
+    if not result.scenario.uses_empowerment:
+        return ""
+    present = set(result.summary.metric)
+    rows = []
+    for metric in (*JOURNEY_METRICS, *SATISFACTION_METRICS):
+        row = _lookup(result.summary, metric, ALL, ALL) if metric in present else None
+        if row is not None:
+            if metric in SHOWN_AS_SCORE:
+                row = row.copy()
+                row["unit"] = "score"
+            title = _metric_title(metric, result.scenario)
+            rows.append(f"<tr><td>{title}</td><td>{format_estimate(row)}</td></tr>")
+    if not rows:
+        return ""
+    return (
+        "<table><tr><th>journeys and satisfaction</th><th>whole operation</th></tr>"
+        f"{''.join(rows)}</table>"
+    )
+
+
+def report_figures(result: SimulationResult) -> dict[str, Figure]:
+    """The standard figures of a run (``queuesim.plotting.result_figures``), then the CSAT /
+    NPS distribution of the scored journeys when the run kept them."""
+    figures = result_figures(result)
+    journeys = result.journeys
+    if journeys is not None and "csat" in journeys.columns and len(journeys):
+        figures["satisfaction"] = satisfaction_distribution(
+            journeys,
+            title=f"Customer satisfaction over {len(journeys):,} journeys (all replications)",
+        )
+    return figures
+
+
+def _applies(metric: str, scenario: Scenario, channel: str) -> bool:
+    """Whether a customer KPI describes ``channel`` (any KPI describes all channels)."""
+    if channel == ALL:
+        return True
+    spec = scenario.channels[channel]
+    if spec.kind == "chatbot":  # no agent answers on the bot itself
+        return metric in ("offered", "containment_rate")
+    if metric == "containment_rate":
+        return False
+    if metric in CALLBACK_METRICS:
+        return getattr(spec, "callback", None) is not None
+    if getattr(spec, "deferred", False):  # a deadline, not a service-level threshold
+        return not (metric.startswith("sl_") or metric == "abandon_rate")
+    return metric not in DEFERRED_METRICS
 
 
 def _metric_title(metric: str, scenario: Scenario) -> str:
@@ -147,6 +229,23 @@ def _metric_title(metric: str, scenario: Scenario) -> str:
         "staff_cost": "staff cost",
         "deadline_met": "deferred items answered within the deadline",
         "breaches": "deferred items past the deadline",
+        "callbacks_accepted": "call-backs accepted (whole run)",
+        "callback_asa": "time to the answered call-back",
+        "containment_rate": "chatbot contacts contained",
+        "slot_occupancy": "chat session slots in use",
+        "journeys": "journeys (issues, whole run)",
+        "journey_fcr": "issues resolved at the first contact",
+        "fcr": "answered contacts resolved by their agent",
+        "escalation_rate": "answered contacts escalated",
+        "repeats": "repeat contacts (whole run)",
+        "contacts_per_resolution": "contacts per resolved issue",
+        "time_to_resolution": "time to resolution (resolved issues)",
+        "unresolved_share": "issues unresolved at the end",
+        "concession_cost": "concessions granted",
+        "csat_mean": "mean CSAT (1–5), every journey",
+        "nps": "NPS (−100..100), every journey",
+        "reported_csat_mean": "mean CSAT, survey answers",
+        "reported_nps": "NPS, survey answers",
     }
     if base == "sl_all" and suffix:
         return f"service level: answered within {duration_words(float(suffix.rstrip('s')))}"
@@ -156,7 +255,7 @@ def _metric_title(metric: str, scenario: Scenario) -> str:
 def render_report(result: SimulationResult, figures: dict[str, Figure] | None = None) -> str:
     """The complete HTML page of ``result`` (``figures`` default to the standard ones)."""
     scenario = result.scenario
-    figures = result_figures(result) if figures is None else figures
+    figures = report_figures(result) if figures is None else figures
     runs = result.runs
     replications = len(runs)
     seed = int(runs["seed"].iloc[0])
