@@ -176,6 +176,16 @@ def _staffing_view(
     return view
 
 
+def _check_band_options(sl_metric: str, band: float, replications: int) -> None:
+    """The options ``backtest`` and ``intraday`` share: service level shown, band, count."""
+    if sl_metric not in SL_METRICS:
+        raise fail(f"--sl-metric: expected one of {', '.join(SL_METRICS)}, got {sl_metric!r}")
+    if not 0 < band < 1:
+        raise fail(f"--band: expected a share between 0 and 1, got {band}")
+    if replications < 2:
+        raise fail(f"--replications: expected at least 2, got {replications}")
+
+
 def backtest(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     actuals: Annotated[Path, typer.Option(help="Interval report of what happened.")],
@@ -192,12 +202,7 @@ def backtest(
     out: Annotated[Path | None, typer.Option(help="Folder for the tables and the plot.")] = None,
 ) -> None:
     """Compare a scenario's predictions with actual intervals: bands, coverage, bias."""
-    if sl_metric not in SL_METRICS:
-        raise fail(f"--sl-metric: expected one of {', '.join(SL_METRICS)}, got {sl_metric!r}")
-    if not 0 < band < 1:
-        raise fail(f"--band: expected a share between 0 and 1, got {band}")
-    if replications < 2:
-        raise fail(f"--replications: expected at least 2, got {replications}")
+    _check_band_options(sl_metric, band, replications)
     layout = log_layout(column, time_format, duration_unit, time_zone, REPORT_COLUMNS)
     try:
         report = read_interval_report(actuals, layout)
@@ -276,12 +281,7 @@ def intraday(
     out: Annotated[Path | None, typer.Option(help="Folder for the tables (CSV).")] = None,
 ) -> None:
     """Re-forecast the rest of the day from the state now, with what-ifs on staffing."""
-    if sl_metric not in SL_METRICS:
-        raise fail(f"--sl-metric: expected one of {', '.join(SL_METRICS)}, got {sl_metric!r}")
-    if not 0 < band < 1:
-        raise fail(f"--band: expected a share between 0 and 1, got {band}")
-    if replications < 2:
-        raise fail(f"--replications: expected at least 2, got {replications}")
+    _check_band_options(sl_metric, band, replications)
     try:
         changes = [parse_change(text) for text in change or ()]
     except ValueError as error:
