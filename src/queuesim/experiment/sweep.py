@@ -73,6 +73,14 @@ def wide_kpis(metrics: pd.DataFrame) -> pd.DataFrame:
     return table[ordered]
 
 
+def _labelled(table: pd.DataFrame, point: int, parameters: DesignPoint) -> pd.DataFrame:
+    """``table`` with ``point`` and one column per parameter in front (in place)."""
+    for position, (path, value) in enumerate(parameters.items()):
+        table.insert(position, path, [value] * len(table))
+    table.insert(0, "point", point)
+    return table
+
+
 def _point_tables(
     point: int,
     parameters: DesignPoint,
@@ -83,10 +91,7 @@ def _point_tables(
     runs = runs_frame(records, digest, parameters).drop(columns=["overrides"])
     ok = [record.run_metrics for record in records if record.ok and record.run_metrics is not None]
     metrics = pd.concat(ok, ignore_index=True) if ok else pd.DataFrame()
-    runs = runs.join(wide_kpis(metrics), on="replication")
-    for position, (path, value) in enumerate(parameters.items()):
-        runs.insert(position, path, [value] * len(runs))
-    runs.insert(0, "point", point)
+    runs = _labelled(runs.join(wide_kpis(metrics), on="replication"), point, parameters)
     if not metrics.empty:
         metrics.insert(0, "point", point)
     return runs, metrics
@@ -104,10 +109,7 @@ def summarise_points(metrics: pd.DataFrame, points: Sequence[DesignPoint]) -> pd
     frames = []
     for point, rows in metrics.groupby("point", sort=True):
         summary = summarise(rows.drop(columns="point"))
-        for position, (path, value) in enumerate(points[int(point)].items()):
-            summary.insert(position, path, [value] * len(summary))
-        summary.insert(0, "point", point)
-        frames.append(summary)
+        frames.append(_labelled(summary, int(point), points[int(point)]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
