@@ -62,8 +62,9 @@ class SegmentStats:
     customers who leave at the sight of the queue are ``balked``; ``retrials`` counts the
     contacts that are a journey's later attempts. With empowerment, an answered contact is
     ``resolved`` by its agent, or not, or escalated (``escalations``), at the cost of its
-    ``concession_cost``; ``transfers`` and ``follow_ups`` count the contacts that arrive as an
-    escalation (both also ``offered``), ``repeats`` those that come back unresolved.
+    ``concession_cost``, or carries an error (``errors``: the agent took it as resolved);
+    ``transfers`` and ``follow_ups`` count the contacts that arrive as an escalation (both
+    also ``offered``), ``repeats`` those that come back unresolved.
     """
 
     def __init__(
@@ -101,6 +102,7 @@ class SegmentStats:
         self.balked = [0] * n
         self.retrials = [0] * n
         self.resolved = [0] * n
+        self.errors = [0] * n
         self.escalations = [0] * n
         self.transfers = [0] * n
         self.follow_ups = [0] * n
@@ -193,6 +195,7 @@ COUNT_FIELDS = (
     "balked",
     "retrials",
     "resolved",
+    "errors",
     "escalations",
     "transfers",
     "follow_ups",
@@ -229,7 +232,16 @@ class GroupStats:
     the channel's session limit k.
     """
 
-    FIELDS = ("busy", "available", "on_break", "paid", "overtime", "chat_busy", "slot_busy")
+    FIELDS = (
+        "busy",
+        "available",
+        "on_break",
+        "training",
+        "paid",
+        "overtime",
+        "chat_busy",
+        "slot_busy",
+    )
 
     def __init__(self, n_intervals: int, interval: float) -> None:
         self.interval = interval
@@ -364,6 +376,8 @@ def customer_kpis(
         kpis["fcr"] = _ratio(totals["resolved"], totals["answered"])
         kpis["escalations"] = totals["escalations"]
         kpis["escalation_rate"] = _ratio(totals["escalations"], totals["answered"])
+        kpis["errors"] = totals["errors"]
+        kpis["error_rate"] = _ratio(totals["errors"], totals["answered"])
         kpis["transfers"] = totals["transfers"]
         kpis["follow_ups"] = totals["follow_ups"]
         kpis["concession_cost"] = totals["concession_cost"]
@@ -371,9 +385,10 @@ def customer_kpis(
     return kpis
 
 
-def agent_kpis(totals: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Agent KPIs for each row of summed agent seconds and staff cost."""
-    return {
+def agent_kpis(totals: dict[str, np.ndarray], training: bool = False) -> dict[str, np.ndarray]:
+    """Agent KPIs for each row of summed agent seconds and staff cost (``training_time`` only
+    when ``training``: a scenario with training sessions)."""
+    kpis = {
         "occupancy": _ratio(totals["busy"], totals["available"]),
         "slot_occupancy": _ratio(
             totals["busy"] - totals["chat_busy"] + totals["slot_busy"], totals["available"]
@@ -386,6 +401,9 @@ def agent_kpis(totals: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "paid_time": totals["paid"],
         "staff_cost": totals["staff_cost"],
     }
+    if training:
+        kpis["training_time"] = totals["training"]
+    return kpis
 
 
 def metric_unit(name: str) -> str:
@@ -407,8 +425,10 @@ def metric_unit(name: str) -> str:
         "balked",
         "retrials",
         "escalations",
+        "errors",
         "transfers",
         "follow_ups",
+        "detractor_follow_ups",
         "repeats",
         "journeys",
     }:

@@ -162,14 +162,19 @@ def add_replication(
         tables.intervals.add(n, {**times, **keys, **kpis})
         whole = customer_kpis(whole_run(totals), thresholds, features)
         tables.run_metrics.add(len(whole), _long_block(whole, rep, **keys))
+    training = any(
+        g.learning is not None and g.learning.training is not None
+        for g in scenario.agent_groups.values()
+    )
     for group, totals in _agent_levels(scenario, output, start).items():
-        tables.agents.add(n, {**times, "agent_group": group, **agent_kpis(totals)})
-        whole = agent_kpis(whole_run(totals))
+        tables.agents.add(n, {**times, "agent_group": group, **agent_kpis(totals, training)})
+        whole = agent_kpis(whole_run(totals), training)
         tables.run_metrics.add(len(whole), _long_block(whole, rep, agent_group=group))
     if output.journeys is not None:
         figures = journey_metrics(output.journeys)
         if output.satisfaction is not None:
-            figures |= satisfaction_metrics(output.satisfaction)
+            policy = scenario.detractor_follow_up is not None
+            figures |= satisfaction_metrics(output.satisfaction, policy)
         journey_kpis = {name: np.array([value]) for name, value in figures.items()}
         tables.run_metrics.add(len(journey_kpis), _long_block(journey_kpis, rep))
 

@@ -64,7 +64,7 @@ BANK_CASES: dict[str, tuple[Edit, str]] = {
         lambda d: d.update(colour="blue"),
         "colour: unknown key 'colour'; expected one of version, name, description, horizon, "
         "interval, warmup, replications, seed, service_level, channels, contact_types, "
-        "agent_groups, satisfaction, variants, initial_state",
+        "agent_groups, satisfaction, detractor_follow_up, variants, initial_state",
     ),
     "unknown nested key": (
         lambda d: group(d).update(sizee=3),
@@ -94,7 +94,7 @@ BANK_CASES: dict[str, tuple[Edit, str]] = {
         lambda d: d["agent_groups"].update(tellers=5),
         "agent_groups.tellers: expected a mapping of settings (channels, size, shifts, "
         "roster_csv, shrinkage, absenteeism, cost_per_hour, deferred_order, skills, "
-        "empowerment), got 5",
+        "empowerment, standards, learning), got 5",
     ),
     "wrong type: text for a list": (
         lambda d: group(d).update(channels="branch"),

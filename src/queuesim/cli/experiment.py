@@ -50,6 +50,8 @@ HEADLINE = ("answered", "abandon_rate", "asa", "wait_p90", "sl_all", "occupancy"
 HEADLINE_WHEN_PRESENT = (
     "fcr",
     "escalations",
+    "errors",
+    "training_time",
     "concession_cost",
     "journey_fcr",
     "csat_mean",

@@ -51,11 +51,13 @@ FEATURE_CUSTOMER_METRICS = (
     "breaches",
     "fcr",
     "escalations",
+    "errors",
     "repeats",
     "concession_cost",
     "csat_mean",
     "nps",
     "reported_nps",
+    "detractor_follow_ups",
 )
 """Shown when the scenario uses the feature (some channel has a value other than zero)."""
 HEADLINE_AGENT_METRICS = ("occupancy", "slot_occupancy", "utilisation", "overtime", "staff_cost")
@@ -85,14 +87,22 @@ def _summary_table(result: SimulationResult) -> Table:
     for channel in channels:
         table.add_column(channel if channel != ALL else "all channels", justify="right")
     extra = [m for m in FEATURE_CUSTOMER_METRICS if _used(summary, m)]
+    present = set(zip(summary.metric, summary.channel, strict=True))
     for metric in [*HEADLINE_CUSTOMER_METRICS, *extra]:
-        cells = [_cell(result.kpi(metric, channel=channel), stacked) for channel in channels]
+        cells = [  # run-level figures (satisfaction) have no row per channel
+            _cell(result.kpi(metric, channel=channel), stacked)
+            if (metric, channel) in present
+            else ""
+            for channel in channels
+        ]
         table.add_row(metric, *cells)
     groups = (
         [*result.scenario.agent_groups, ALL] if len(result.scenario.agent_groups) > 1 else [ALL]
     )
     chat = any(channel.kind == "chat" for channel in result.scenario.channels.values())
     shown = [m for m in HEADLINE_AGENT_METRICS if m != "slot_occupancy" or chat]
+    if _used(summary, "training_time"):
+        shown.append("training_time")
     for group in groups:
         label = "all agents" if group == ALL else f"agents: {group}"
         for metric in shown:

@@ -5,9 +5,14 @@ quality); each contact of a type with an ``escalation`` needs some authority (it
 drawn when the contact is created). When an agent answers a contact:
 
 * within the group's authority, the agent resolves it with the group's probability (drawn
-  from ``resolution/<group>``); resolving a contact with an authority need takes the group's
-  ``handle_factor`` times its work and may cost a concession (``concession/<group>``), granted
-  only while the group's budget of the interval in which the contact is answered lasts;
+  from ``resolution/<group>``; with ``standards``, the probability of leaving it unresolved is
+  the group's times the agent's error factor); a contact the agent resolves carries an error
+  with the group's error rate times the agent's error factor (drawn from ``errors/<group>``):
+  it counts as an error, not resolved, and the customer comes back by the channel's
+  ``repeat`` rule like one left unresolved; resolving a contact with an authority need takes
+  the group's ``handle_factor`` times its work and may cost a concession
+  (``concession/<group>``), granted only while the group's budget of the interval in which the
+  contact is answered lasts;
 * beyond the authority (or the budget), the contact is escalated: when the agent's work on it
   ends, a new contact of the escalation's type, in the same journey, joins that type's queue on
   the same channel (a transfer, with its own wait) or, for a follow-up, arrives after a delay
@@ -28,7 +33,7 @@ from typing import TYPE_CHECKING
 from queuesim.model.agents import Agent, AgentState
 from queuesim.model.customers import Customer, journey_of, prior_of
 from queuesim.model.events import Call
-from queuesim.model.journeys import ESCALATED, RESOLVED, UNRESOLVED
+from queuesim.model.journeys import ERROR, ESCALATED, RESOLVED, UNRESOLVED
 from queuesim.model.sampling import amounts, sampler, uniforms
 from queuesim.model.sources import LiveAttributes, RetrialSource
 from queuesim.rng import stream
@@ -42,7 +47,17 @@ if TYPE_CHECKING:
 class GroupAuthority:
     """An agent group's authority, quality, resolution time factor and concession budget."""
 
-    __slots__ = ("authority", "budget", "concession", "draws", "factor", "resolution", "spent")
+    __slots__ = (
+        "authority",
+        "budget",
+        "concession",
+        "draws",
+        "error_draws",
+        "error_rate",
+        "factor",
+        "resolution",
+        "spent",
+    )
 
     def __init__(self, scenario: Scenario, seed: int, rep: int, name: str) -> None:
         power = scenario.agent_groups[name].empowerment
@@ -52,6 +67,11 @@ class GroupAuthority:
         self.draws: Iterator[float] | None = None
         if self.resolution < 1.0:
             self.draws = uniforms(stream(seed, rep, f"resolution/{name}"))
+        standards = scenario.agent_groups[name].standards
+        self.error_rate = 0.0 if standards is None else standards.errors
+        self.error_draws: Iterator[float] | None = None
+        if self.error_rate > 0.0:
+            self.error_draws = uniforms(stream(seed, rep, f"errors/{name}"))
         self.concession: Iterator[float] | None = None
         if power is not None and power.concession is not None:
             self.concession = amounts(power.concession, stream(seed, rep, f"concession/{name}"))
@@ -135,12 +155,16 @@ class Escalations:
     def _start_empowered(self, agent: Agent, customer: Customer, work: float) -> None:
         """The agent answered ``customer``, whose work (before any factor) is ``work``:
         decide whether it is resolved, left unresolved or escalated, and start the work."""
+        if customer.id < 0:  # a detractor follow-up task (queuesim.model.follow_ups)
+            self._start_task(agent, customer, work)
+            return
         rules: EmpowermentRules = self.empowerment
         power = rules.groups[agent.pool.name]
         path = rules.paths.get((customer.queue.name, customer.contact_type))
         stats, interval = customer.stats, customer.interval
         now = self.env._now
-        resolves = power.draws is None or next(power.draws) < power.resolution
+        unresolved = (1.0 - power.resolution) * agent.error_factor
+        resolves = power.draws is None or next(power.draws) < 1.0 - unresolved
         escalate = False
         if path is not None:
             need = getattr(customer, "complexity", 0.0)
@@ -156,20 +180,24 @@ class Escalations:
                     stats.concession_cost[interval] += cost
         agent.state = AgentState.BUSY
         agent.busy_since = now
-        proficiency = agent.pool.proficiency[customer.queue]
+        proficiency = agent.pool.skill(customer.queue, now)
         if escalate:
             stats.escalations[interval] += 1
             self.decisions[customer.id] = (ESCALATED, False, proficiency, now + work)
             Call(self.env, work, self._on_escalated_end, (agent, customer, path))
             return
-        if resolves:
+        if path is not None and resolves:
+            work *= power.factor
+        decision = RESOLVED if resolves else UNRESOLVED
+        errors = power.error_draws
+        if resolves and errors is not None and next(errors) < power.error_rate * agent.error_factor:
+            decision = ERROR
+            stats.errors[interval] += 1
+        self.decisions[customer.id] = (decision, True, proficiency, now + work)
+        if decision == RESOLVED:
             stats.resolved[interval] += 1
-            if path is not None:
-                work *= power.factor
-            self.decisions[customer.id] = (RESOLVED, True, proficiency, now + work)
             Call(self.env, work, self._on_contact_end, agent)
             return
-        self.decisions[customer.id] = (UNRESOLVED, True, proficiency, now + work)
         if customer.queue.channel.repeat is not None:
             Call(self.env, work, self._on_unresolved_end, (agent, customer))
         else:

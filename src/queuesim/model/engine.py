@@ -34,6 +34,7 @@ from queuesim.model.customers import (
 from queuesim.model.deferred import DeferredWork
 from queuesim.model.empowerment import EmpowermentRules, Escalations
 from queuesim.model.events import Call
+from queuesim.model.follow_ups import FollowUps
 from queuesim.model.initial import StartUp, shifts_from
 from queuesim.model.journeys import JourneyTracking
 from queuesim.model.queues import ChannelQueue, SkillQueue
@@ -93,7 +94,7 @@ class ReplicationOutput:
 
 
 class Simulation(
-    ChatSessions, DeferredWork, Chatbots, Retrials, StartUp, Escalations, JourneyTracking
+    ChatSessions, DeferredWork, Chatbots, Retrials, StartUp, Escalations, JourneyTracking, FollowUps
 ):
     """One replication of a scenario under one seed.
 
@@ -106,8 +107,9 @@ class Simulation(
     ``routing`` is the class of the routing policy (:mod:`queuesim.model.routing`). The events
     of chat sessions, deferred work, chatbots, retrials and the start from an initial state
     (:mod:`queuesim.model.initial`) live in their own modules, mixed in, and so do
-    empowerment and escalation (:mod:`queuesim.model.empowerment`) and the journeys with their
-    repeat contacts (:mod:`queuesim.model.journeys`).
+    empowerment and escalation (:mod:`queuesim.model.empowerment`), the journeys with their
+    repeat contacts (:mod:`queuesim.model.journeys`) and the follow-up of detractors during
+    the run (:mod:`queuesim.model.follow_ups`).
     """
 
     def __init__(
@@ -169,7 +171,8 @@ class Simulation(
                 )
         self.pools: dict[str, AgentPool] = {}
         for name, group in scenario.agent_groups.items():
-            pool = AgentPool(name, group, GroupStats(n, scenario.interval))
+            stats = GroupStats(n, scenario.interval)
+            pool = AgentPool(name, group, stats, seed, replication, scenario.horizon)
             connect(pool, self.queues)
             self.pools[name] = pool
         policy = routing()
@@ -418,7 +421,7 @@ class Simulation(
         work = customer.handle + customer.acw
         pool = agent.pool
         if pool.scaled:
-            work /= pool.proficiency[line]
+            work = pool.work(agent, line, work, self.env._now)
         agent.state = BUSY
         agent.busy_since = self.env._now
         Call(self.env, work, self._on_contact_end, agent)
@@ -429,7 +432,7 @@ class Simulation(
         stats = customer.stats
         interval = customer.interval
         outcome = "answered"
-        work = (customer.handle + customer.acw) / agent.pool.proficiency[line]
+        work = agent.pool.work(agent, line, customer.handle + customer.acw, self.env._now)
         if accepted_callback(customer):
             line.channel.n_callbacks -= 1
             if customer.choice == MISSES:
@@ -519,7 +522,10 @@ class Simulation(
 
     def _on_shift_start(self, event: Call) -> None:
         pool, shift = event._value
-        shift_agents = [Agent(pool, shift.end, self.env.now) for _ in range(shift.agents)]
+        now = self.env.now
+        shift_agents = [
+            Agent(pool, shift.end, now, person) for person in pool.people(shift.name, shift.agents)
+        ]
         pool.on_duty += shift.agents
         self.agents.extend(shift_agents)
         resuming = self.resuming.get(pool.name) if self.under_way else None
@@ -530,19 +536,25 @@ class Simulation(
             if agent.state == IDLE:
                 self._take_next(agent)
         for at, length in shift.breaks:
-            Call(self.env, at - self.env.now, self._on_break_due, (shift_agents, length))
+            Call(self.env, at - now, self._on_break_due, (shift_agents, length, "on_break"))
+        if pool.curve is not None:  # training sessions during the shift
+            length = pool.curve.duration
+            for at in pool.curve.starts:
+                if now <= at < shift.end:
+                    Call(self.env, at - now, self._on_break_due, (shift_agents, length, "training"))
         if shift.end < math.inf:
-            Call(self.env, shift.end - self.env.now, self._on_shift_end, shift_agents)
+            Call(self.env, shift.end - now, self._on_shift_end, shift_agents)
 
     def _on_break_due(self, event: Call) -> None:
-        agents, length = event._value
+        """A break or a training session is due (``kind``: ``on_break``, ``training``)."""
+        agents, length, kind = event._value
         for agent in agents:
             if agent.state == AgentState.IDLE:
                 agent.pool.idle.remove(agent)
-                agent.break_due = length
+                agent.break_due, agent.break_kind = length, kind
                 self._start_break(agent)
             elif agent.state == AgentState.BUSY:
-                agent.break_due = length
+                agent.break_due, agent.break_kind = length, kind
                 if agent.desk is not None:
                     agent.desk.withdraw(agent, len(agent.sessions))
 
@@ -550,7 +562,7 @@ class Simulation(
         now = self.env.now
         stats = agent.pool.stats
         stats.add(stats.available, agent.available_since, now)
-        stats.add(stats.on_break, now, now + agent.break_due)
+        stats.add(getattr(stats, agent.break_kind), now, now + agent.break_due)
         agent.state = AgentState.ON_BREAK
         Call(self.env, agent.break_due, self._on_break_end, agent)
         agent.break_due = 0.0
@@ -618,6 +630,7 @@ class Simulation(
         self._schedule_arrivals()
         self._schedule_closings()
         self._schedule_deferred()
+        self._schedule_follow_ups()
         env = self.env
         env.run(until=self.scenario.horizon)
         while self._serve_queues_waiting() and env.peek() < math.inf:

@@ -20,28 +20,37 @@ columns of :data:`queuesim.satisfaction.JOURNEY_COLUMNS`), summarised per run by
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from queuesim.model.customers import attempt_of
+from queuesim.model.customers import attempt_of, journey_of
 from queuesim.model.events import Call
 from queuesim.rng import stream
 from queuesim.satisfaction import (
     JOURNEY_COLUMNS,
+    JourneyDraws,
     sample_surveys,
     satisfaction_summary,
     score_journeys,
 )
 from queuesim.scenario.schema import Scenario
 
-RESOLVED, UNRESOLVED, ESCALATED = "resolved", "unresolved", "escalated"
-"""What became of an answered contact."""
+RESOLVED, UNRESOLVED, ESCALATED, ERROR = "resolved", "unresolved", "escalated", "error"
+"""What became of an answered contact (``error``: the agent took it as resolved, it was not)."""
+
+FOLLOW_UP, FOLLOWED_UP = "follow_up", "followed_up"
+"""The ``resolution`` of a detractor follow-up task (:mod:`queuesim.model.follow_ups`):
+``followed_up`` when its work reaches the customer, ``follow_up`` otherwise (not reached, or
+not worked). Task rows are no contacts of a journey: :func:`journeys_table` leaves them out
+and marks the journey they follow up."""
 
 DECISION_COLUMNS = ("resolution", "authority", "proficiency", "ended")
 """Columns added to a contact's row in a scenario with empowerment: ``resolution``
-(:data:`RESOLVED`, :data:`UNRESOLVED`, :data:`ESCALATED`, empty when not answered),
+(:data:`RESOLVED`, :data:`UNRESOLVED`, :data:`ESCALATED`, :data:`ERROR`, empty when not
+answered; :data:`FOLLOW_UP` or :data:`FOLLOWED_UP` for a detractor follow-up task),
 ``authority`` (whether the agent had the authority to act), ``proficiency`` (of the agent
 for this contact) and ``ended`` (when the agent's work on it ends)."""
 
@@ -64,6 +73,10 @@ _NOT_DECIDED = ("", math.nan, math.nan, math.nan)
 class JourneyTracking:
     """The repeat events of a simulation, and the journeys it leaves behind."""
 
+    returns_pending: defaultdict[int, int] | None = None
+    """With a detractor follow-up policy, the returns (retrials, repeats) scheduled and not
+    yet due, per journey (:mod:`queuesim.model.follow_ups`); None otherwise."""
+
     def _on_unresolved_end(self, event: Call) -> None:
         """The agent's work on a contact left unresolved ends: free the agent (the event then
         carries the agent, as any contact end), then maybe the customer comes back."""
@@ -75,6 +88,8 @@ class JourneyTracking:
         delay = next(source.delay)
         if returns and attempt_of(customer) <= source.limit:
             Call(self.env, delay, self._on_retrial, (source, customer))
+            if self.returns_pending is not None:
+                self.returns_pending[journey_of(customer)] += 1
 
     def _close_journeys(self, keep_contacts: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """The journeys of the run (after the warm-up) and their satisfaction summary.
@@ -84,15 +99,7 @@ class JourneyTracking:
         """
         from queuesim.model.engine import CONTACT_COLUMNS
 
-        decisions = self.decisions
-        rows = []
-        for row in self.contacts:
-            decision = decisions.get(row[0])
-            if decision is None:
-                decision = _NOT_DECIDED
-                if row[4] == "answered":  # a chat session: resolved when its work is done
-                    decision = (RESOLVED, True, 1.0, row[3] + row[5] + row[6] + row[7])
-            rows.append((*row, *decision))
+        rows = decided_rows(self.contacts, self.decisions)
         contacts = pd.DataFrame(rows, columns=[*CONTACT_COLUMNS, *DECISION_COLUMNS])
         contacts.insert(0, "replication", self.replication)
         scenario = self.scenario
@@ -103,18 +110,44 @@ class JourneyTracking:
         return score_replication(journeys, scenario, self.seed, self.replication)
 
 
+def decision_of(row: tuple[Any, ...], decisions: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The decision columns of a contact's row: its decision, or for a row without one,
+    resolved when its work is done if answered (a chat session), empty otherwise."""
+    decision = decisions.get(row[0])
+    if decision is None:
+        decision = _NOT_DECIDED
+        if row[4] == "answered":
+            decision = (RESOLVED, True, 1.0, row[3] + row[5] + row[6] + row[7])
+    return decision
+
+
+def decided_rows(
+    rows: list[tuple[Any, ...]], decisions: dict[int, tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Contacts' rows with their :data:`DECISION_COLUMNS` appended (:func:`decision_of`)."""
+    return [(*row, *decision_of(row, decisions)) for row in rows]
+
+
 def score_replication(
     journeys: pd.DataFrame, scenario: Scenario, seed: int, replication: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score one replication's journeys with the scenario's ``satisfaction`` parameters and
-    sample its surveys, both from the replication's ``satisfaction`` stream; returns the
-    scored table and the satisfaction summary."""
+    sample its surveys, both with draws indexed by journey id from the replication's
+    ``satisfaction`` stream (:class:`~queuesim.satisfaction.JourneyDraws`: a journey's scores
+    do not depend on the other journeys, so the in-run follow-up policy sees the same ones);
+    returns the scored table and the satisfaction summary. The survey is taken before any
+    follow-up: from the scores with ``followed_up`` false; the true figures are the final
+    scores."""
     assert scenario.satisfaction is not None
-    rng = stream(seed, replication, "satisfaction")
+    draws = JourneyDraws(stream(seed, replication, "satisfaction"))
     kinds = {name: channel.kind for name, channel in scenario.channels.items()}
     parameters = scenario.satisfaction
-    scored = score_journeys(journeys, parameters, rng, channel_kinds=kinds)
-    surveyed = sample_surveys(scored, parameters, rng)
+    scored = score_journeys(journeys, parameters, draws, channel_kinds=kinds)
+    before = scored
+    if scored["followed_up"].any():
+        unfollowed = journeys.assign(followed_up=False)
+        before = score_journeys(unfollowed, parameters, draws, channel_kinds=kinds)
+    surveyed = sample_surveys(before, parameters, draws)
     return scored, satisfaction_summary(scored, surveyed)
 
 
@@ -127,10 +160,19 @@ def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) 
     ``horizon`` (or contained by a chatbot), ``time_to_resolution`` running from the start to
     the end of that contact. ``contacts`` counts every contact but a chatbot's hand-over row
     (the live contact that follows is the same conversation going on), ``transfers`` the
-    escalations, ``proficiency`` and ``empowered`` average over the answered contacts.
-    ``errors`` is 0: agent errors are not modelled.
+    escalations, ``errors`` the contacts the agent took as resolved by mistake,
+    ``proficiency`` and ``empowered`` average over the answered contacts. Detractor
+    follow-up tasks (resolution :data:`FOLLOW_UP` or :data:`FOLLOWED_UP`) are no contacts of
+    the journey: ``followed_up`` is true for a journey with a task that reached the customer
+    by the end of the horizon.
     """
-    table = contacts[contacts["outcome"] != "handed_over"]
+    resolution = contacts["resolution"].to_numpy()
+    task = (resolution == FOLLOW_UP) | (resolution == FOLLOWED_UP)
+    reached = contacts[
+        (resolution == FOLLOWED_UP) & (contacts["ended"].to_numpy(dtype=float) <= horizon)
+    ]
+    followed = pd.MultiIndex.from_arrays([reached["replication"], reached["journey"]])
+    table = contacts[(contacts["outcome"] != "handed_over").to_numpy() & ~task]
     outcome = table["outcome"].to_numpy()
     ended = table["ended"].to_numpy(dtype=float)
     decided = (table["resolution"].to_numpy() == RESOLVED) & (ended <= horizon)
@@ -149,6 +191,7 @@ def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) 
             "contact_type": table["contact_type"].to_numpy(),
             "wait": table["wait"].to_numpy(dtype=float),
             "transfers": table["resolution"].to_numpy() == ESCALATED,
+            "errors": table["resolution"].to_numpy() == ERROR,
             "abandoned": outcome == "abandoned",
             "solved": decided | contained,
             "resolved_at": resolved_at,
@@ -170,12 +213,12 @@ def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) 
             "contacts": grouped.size().astype(np.int64),
             "transfers": grouped["transfers"].sum().astype(np.int64),
             "abandoned": grouped["abandoned"].sum().astype(np.int64),
-            "errors": np.zeros(len(first), dtype=np.int64),
+            "errors": grouped["errors"].sum().astype(np.int64),
             "resolved": resolved.astype(bool),
             "time_to_resolution": np.where(resolved, resolved_at - start, np.nan),
             "proficiency": grouped["proficiency"].mean(),
             "empowered": grouped["empowered"].mean(),
-            "followed_up": False,
+            "followed_up": first.index.isin(followed),
         }
     )
     journeys = journeys[(start >= warmup).to_numpy()].reset_index()
@@ -205,20 +248,28 @@ def journey_metrics(journeys: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def satisfaction_metrics(summary: pd.DataFrame) -> dict[str, float]:
-    """The figures of a satisfaction summary that go into the run's metrics."""
+def satisfaction_metrics(summary: pd.DataFrame, follow_ups: bool = False) -> dict[str, float]:
+    """The figures of a satisfaction summary that go into the run's metrics, with
+    ``detractor_follow_ups`` when ``follow_ups`` (a scenario with a detractor follow-up
+    policy)."""
     values: dict[str, Any] = dict(zip(summary["metric"], summary["value"], strict=True))
-    return {name: float(values[name]) for name in SATISFACTION_METRICS}
+    names = (*SATISFACTION_METRICS, "detractor_follow_ups") if follow_ups else SATISFACTION_METRICS
+    return {name: float(values[name]) for name in names}
 
 
 __all__ = [
     "DECISION_COLUMNS",
+    "ERROR",
     "ESCALATED",
+    "FOLLOWED_UP",
+    "FOLLOW_UP",
     "JOURNEY_METRICS",
     "RESOLVED",
     "SATISFACTION_METRICS",
     "UNRESOLVED",
     "JourneyTracking",
+    "decided_rows",
+    "decision_of",
     "journey_metrics",
     "journeys_table",
     "satisfaction_metrics",

@@ -25,11 +25,15 @@ class Retrials:
         delay = next(source.delay)
         if retries and attempt_of(customer) <= source.limit:
             Call(self.env, delay, self._on_retrial, (source, customer))
+            if self.returns_pending is not None:
+                self.returns_pending[journey_of(customer)] += 1
 
     def _on_retrial(self, event: Call) -> None:
         """The customer tries again: a new contact of the same journey (none while closed)."""
         source: RetrialSource
         source, previous = event._value
+        if self.returns_pending is not None:
+            self.returns_pending[journey_of(previous)] -= 1
         k = source.index[previous.contact_type]
         line = source.lines[k]
         now = self.env._now

@@ -100,7 +100,11 @@ def connect(pool: AgentPool, queues: dict[str, ChannelQueue]) -> None:
     pool.routes = routes
     all_routes = routes + pool.deferred
     pool.proficiency = {route.queue: route.proficiency for route in all_routes}
-    pool.scaled = any(route.proficiency != 1.0 for route in all_routes)
+    pool.scaled = (
+        any(route.proficiency != 1.0 for route in all_routes)
+        or pool.spreads[0] > 0
+        or pool.curve is not None
+    )
     for route in routes:
         line = route.queue
         if line.chat is not None:

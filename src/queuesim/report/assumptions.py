@@ -215,9 +215,54 @@ def _group_words(name: str, group: AgentGroup) -> str:
             text += f", granting a concession that is {amount_words(empowerment.concession)}"
         if empowerment.budget is not None:
             text += f" (at most {empowerment.budget:,.4g} per reporting interval)"
+    standards = group.standards
+    if standards is not None:
+        text += (
+            f"; standards at level {standards.level:g}: speeds spread by "
+            f"{standards.speed_spread:.0%}, errors on {standards.errors:.1%} of the contacts "
+            f"taken as resolved"
+        )
+    learning = group.learning
+    if learning is not None:
+        text += (
+            f"; starts at {learning.initial:.0%} of full proficiency and closes 63% of the gap "
+            f"in {duration_words(learning.time_constant)} of experience"
+        )
+        training = learning.training
+        if training is not None:
+            text += (
+                f", with {duration_words(training.duration)} of training a day at "
+                f"{format_time_of_day(training.start)} (each hour worth {training.effect:g} "
+                f"hours of experience)"
+            )
     if group.cost_per_hour:
         text += f"; costs {group.cost_per_hour:,.2f} per paid hour"
     return text + "."
+
+
+def _people_words(scenario: Scenario) -> str:
+    """What the scenario leaves out about how agents differ and learn."""
+    groups = scenario.agent_groups.values()
+    varied = any(g.standards is not None for g in groups)
+    learning = any(g.learning is not None for g in groups)
+    if not varied and not learning:
+        return (
+            "Agents of a group are alike: beyond the group's skills, proficiencies and "
+            "authority they do not differ in speed or quality, make no errors, and nobody "
+            "learns or is trained during the run (proficiencies stay fixed)."
+        )
+    text = (
+        "Agents differ only as their group's standards say (a speed and a quality factor "
+        "per person, drawn once), not from day to day or with fatigue"
+        if varied
+        else "Agents of a group are alike in speed and quality"
+    )
+    if learning:
+        return text + (
+            "; a group learns as a whole, on one curve in calendar time, as if every agent "
+            "had attended every training session."
+        )
+    return text + "; proficiencies stay fixed (nobody learns during the run)."
 
 
 def _leaves_out(scenario: Scenario) -> list[str]:
@@ -227,10 +272,9 @@ def _leaves_out(scenario: Scenario) -> list[str]:
     statements = [
         "Arrivals are random (Poisson) around the forecast: a forecast that is wrong on "
         "average makes every figure wrong with it.",
-        "Agents of a group are alike: beyond the group's skills, proficiencies and authority "
-        "they do not differ in speed or quality, and nobody learns or is trained during the "
-        "run (proficiencies stay fixed). They follow the roster exactly; lateness and "
-        "unplanned breaks are not modelled beyond shrinkage and absenteeism.",
+        _people_words(scenario),
+        "Agents follow the roster exactly; lateness and unplanned breaks are not modelled "
+        "beyond shrinkage and absenteeism.",
     ]
     if comes_back:
         statements.append(
@@ -248,9 +292,19 @@ def _leaves_out(scenario: Scenario) -> list[str]:
             "Every answered contact is resolved by the agent who answers it: no escalation, "
             "no repeat contact (the scenario has no empowerment, escalation or repeat)."
         )
-    statements.append(
-        "Unhappy customers (detractors) are not followed up: no recovery call is simulated."
-    )
+    policy = scenario.detractor_follow_up
+    if policy is None:
+        statements.append(
+            "Unhappy customers (detractors) are not followed up: no recovery call is simulated."
+        )
+    else:
+        whom = "who answered the survey" if policy.whom == "surveyed" else "all of them"
+        statements.append(
+            f"Detractors ({whom}) are followed up by a task on the '{policy.channel}' backlog "
+            f"{policy.delay / 3600:g} h after their journey ends; a task worked reaches the "
+            f"customer with probability {policy.reach:g}. Journeys still open at the end of "
+            "the run, and tasks due after it, are not followed up."
+        )
     return statements
 
 

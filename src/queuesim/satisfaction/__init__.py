@@ -17,6 +17,7 @@ are assumptions to calibrate with the user's own survey data (docs/satisfaction.
 
 from queuesim.satisfaction.calibration import SatisfactionFit, fit_satisfaction
 from queuesim.satisfaction.dimensions import dimension_scores, perceived_wait
+from queuesim.satisfaction.draws import JourneyDraws
 from queuesim.satisfaction.journeys import (
     JOURNEY_COLUMNS,
     JourneyColumn,
@@ -63,6 +64,7 @@ __all__ = [
     "Empathy",
     "FollowUp",
     "JourneyColumn",
+    "JourneyDraws",
     "JourneyTableError",
     "PerceivedWait",
     "Recommend",

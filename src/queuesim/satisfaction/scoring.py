@@ -9,10 +9,13 @@ For journey i with dimension scores D_i and normalised weights w:
 - likelihood_to_recommend_i = clip(round(intercept + slope · latent_i + τ · η_i), 0, 10),
   η_i ~ N(0, 1); nps_group promoter (9–10), passive (7–8) or detractor (0–6).
 
-The random draws come only from the generator passed in, one block of shape (n, 2) taken in
-row order (row i uses ε_i = block[i, 0], η_i = block[i, 1]) whatever the parameters, so the
-same table and generator give the same scores, a row's draws do not depend on the rows after
-it, and scoring again with other parameters (or with follow-ups) reuses the same draws.
+The random draws come only from what is passed in. From a generator: one block of shape
+(n, 2) taken in row order (row i uses ε_i = block[i, 0], η_i = block[i, 1]) whatever the
+parameters, so the same table and generator give the same scores, a row's draws do not
+depend on the rows after it, and scoring again with other parameters (or with follow-ups)
+reuses the same draws. From :class:`~queuesim.satisfaction.JourneyDraws` (what a simulation
+uses): the draws stored at each row's journey id, so a journey gets the same scores whatever
+the other rows of the table and their order.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from queuesim.satisfaction.dimensions import dimension_scores
+from queuesim.satisfaction.draws import JourneyDraws
 from queuesim.satisfaction.parameters import DIMENSIONS, SatisfactionParameters
 
 NPS_GROUPS = ("detractor", "passive", "promoter")
@@ -68,7 +72,7 @@ def nps_groups(likelihood: np.ndarray) -> np.ndarray:
 def score_journeys(
     journeys: pd.DataFrame,
     parameters: SatisfactionParameters,
-    rng: np.random.Generator,
+    rng: np.random.Generator | JourneyDraws,
     *,
     channel_kinds: Mapping[str, str] | None = None,
     source: str = "journeys",
@@ -77,7 +81,8 @@ def score_journeys(
 
     ``journeys`` follows the journeys-table contract (docs/satisfaction.md); abandoned,
     unresolved and never-served journeys are scored like any other. ``rng`` is the only
-    source of randomness (the engine's ``satisfaction`` stream); ``channel_kinds`` maps
+    source of randomness: a generator (drawn in row order) or :class:`JourneyDraws` (the
+    engine's, from its ``satisfaction`` stream: by journey id); ``channel_kinds`` maps
     channel names to the kinds ``parameters.channels`` is keyed by; ``source`` names the
     table in error messages. Raises :class:`JourneyTableError` on a table that breaks the
     contract.
@@ -86,7 +91,10 @@ def score_journeys(
     scored = journeys.copy()
     if "followed_up" not in scored.columns:
         scored["followed_up"] = False
-    draws = rng.standard_normal((len(scored), 2))
+    if isinstance(rng, JourneyDraws):
+        draws = rng.scores(scored["journey"].to_numpy())
+    else:
+        draws = rng.standard_normal((len(scored), 2))
     experience = experience_score(dimensions, parameters)
     before = experience + parameters.csat.noise * draws[:, 0]
     followed = scored["followed_up"].to_numpy(dtype=bool)

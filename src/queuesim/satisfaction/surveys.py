@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from queuesim.satisfaction.draws import JourneyDraws
 from queuesim.satisfaction.parameters import CSAT_LEVELS, SatisfactionParameters
 
 SURVEY_COLUMNS = ("journey", "csat", "likelihood_to_recommend", "nps_group")
@@ -44,16 +45,22 @@ def response_probability(csat: np.ndarray, parameters: SatisfactionParameters) -
 
 
 def sample_surveys(
-    scored: pd.DataFrame, parameters: SatisfactionParameters, rng: np.random.Generator
+    scored: pd.DataFrame,
+    parameters: SatisfactionParameters,
+    rng: np.random.Generator | JourneyDraws,
 ) -> pd.DataFrame:
     """The journeys that answered the survey, with their answers (:data:`SURVEY_COLUMNS`).
 
     ``scored`` is a table from :func:`~queuesim.satisfaction.score_journeys`. One uniform
-    draw per row is taken from ``rng`` in row order, whoever is asked, so the same table and
-    generator give the same respondents.
+    draw per row decides, whoever is asked: from a generator, taken in row order, so the same
+    table and generator give the same respondents; from :class:`JourneyDraws`, the one stored
+    at the row's journey id, so a journey answers or not whatever the other rows.
     """
     _need(scored, _SCORED, "scored")
-    draws = rng.random(len(scored))
+    if isinstance(rng, JourneyDraws):
+        draws = rng.surveys(scored["journey"].to_numpy())
+    else:
+        draws = rng.random(len(scored))
     probability = response_probability(scored["csat"].to_numpy(), parameters)
     if not parameters.survey.include_unserved:
         served = ~np.isnan(scored["proficiency"].to_numpy(dtype=float))
@@ -101,7 +108,8 @@ def satisfaction_summary(scored: pd.DataFrame, surveyed: pd.DataFrame) -> pd.Dat
     ``detractor_share``, ``nps``) cover every journey of ``scored``; the same names prefixed
     ``reported_`` cover the answers in ``surveyed``; then ``journeys``, ``survey_responses``
     and ``survey_response_rate`` (responses / journeys). NPS is 100 × (promoter share −
-    detractor share), in points from −100 to 100; a figure with no journeys is NaN.
+    detractor share), in points from −100 to 100; a figure with no journeys is NaN; and
+    ``detractor_follow_ups``, the journeys of ``scored`` with ``followed_up`` true.
     """
     _need(scored, SURVEY_COLUMNS, "scored")
     _need(surveyed, SURVEY_COLUMNS, "surveyed")
@@ -112,6 +120,11 @@ def satisfaction_summary(scored: pd.DataFrame, surveyed: pd.DataFrame) -> pd.Dat
         ("survey_responses", "count", float(responses)),
         ("survey_response_rate", "ratio", responses / n if n else float("nan")),
     ]
+    if "followed_up" in scored.columns:
+        followed = float(scored["followed_up"].to_numpy(dtype=bool).sum())
+    else:
+        followed = 0.0
+    rows.append(("detractor_follow_ups", "count", followed))
     return pd.DataFrame(rows, columns=["metric", "unit", "value"])
 
 

@@ -511,6 +511,67 @@ class Shift(FrozenModel):
         return self
 
 
+class Standards(FrozenModel):
+    """Service standards, and how much the agents of a group differ without them.
+
+    Each agent draws a speed factor s (lognormal with mean 1 and coefficient of variation
+    ``speed_cv`` · (1 − ``level``): its handle time and after-contact work are the contact
+    type's divided by s; since faster agents take more contacts, the handle time averaged
+    over a busy group's contacts stays the contact type's, which is what measured handle
+    times are) and a quality factor q (lognormal with E[1/q] = 1 and coefficient of variation
+    of 1/q ``quality_cv`` · (1 − ``level``)). A contact the agent resolves carries an error with
+    probability ``error_rate`` · (1 − ``error_reduction`` · ``level``) / q; an agent leaves a
+    contact unresolved with the group's probability (1 − ``empowerment.resolution``) / q
+    (both capped at 1). ``level`` runs from 0 (no standards: service depends on each agent)
+    to 1 (fully standardised: every agent alike).
+    """
+
+    level: float = Field(default=0.0, ge=0, le=1)
+    speed_cv: NonNegativeFloat = 0.0
+    quality_cv: NonNegativeFloat = 0.0
+    error_rate: float = Field(default=0.0, ge=0, le=1)
+    error_reduction: float = Field(default=0.5, ge=0, le=1)
+
+    @property
+    def speed_spread(self) -> float:
+        """The coefficient of variation of the speed factors at this level."""
+        return self.speed_cv * (1.0 - self.level)
+
+    @property
+    def quality_spread(self) -> float:
+        """The coefficient of variation of 1/q at this level."""
+        return self.quality_cv * (1.0 - self.level)
+
+    @property
+    def errors(self) -> float:
+        """The group's mean error probability per resolved contact at this level."""
+        return self.error_rate * (1.0 - self.error_reduction * self.level)
+
+
+class Training(FrozenModel):
+    """A daily training session: at ``start`` every agent of the group on duty finishes the
+    current contact and spends ``duration`` off the queues, counted as training time; each
+    hour of training counts as ``effect`` hours of experience. Sessions run from the first
+    day of the run until ``until`` (time from the run's start; none: the whole horizon)."""
+
+    start: TimeOfDay
+    duration: PositiveDuration = Field(lt=SECONDS_PER_DAY)
+    effect: NonNegativeFloat = 1.0
+    until: Duration | None = None
+
+
+class Learning(FrozenModel):
+    """A learning curve: the group's proficiency grows from ``initial`` times its skills'
+    proficiency towards their full value as experience x accumulates,
+    m(x) = 1 − (1 − ``initial``) · exp(−x / ``time_constant``), where x is the time since
+    the run's start plus ``training.effect`` times the training time each agent has had.
+    Handle time and after-contact work are divided by m at the start of each contact."""
+
+    initial: float = Field(gt=0, le=1)
+    time_constant: PositiveDuration
+    training: Training | None = None
+
+
 class AgentGroup(FrozenModel):
     """Agents who serve the queues of the listed channels.
 
@@ -522,7 +583,9 @@ class AgentGroup(FrozenModel):
     skills the group holds (contact types needing another skill are not its work), each with
     a proficiency and an overflow delay. ``deferred_order`` is how its agents pick deferred
     work (email, social) once no live contact waits: oldest first (``fifo``) or earliest due
-    first (``edf``). ``empowerment`` is the group's authority and first-contact resolution.
+    first (``edf``). ``empowerment`` is the group's authority and first-contact resolution,
+    ``standards`` the spread between its agents and their errors, ``learning`` its learning
+    curve and training sessions.
     """
 
     channels: tuple[Name, ...] = Field(min_length=1)
@@ -537,6 +600,8 @@ class AgentGroup(FrozenModel):
         default_factory=dict
     )
     empowerment: Empowerment | None = None
+    standards: Standards | None = None
+    learning: Learning | None = None
 
     @model_validator(mode="after")
     def _exactly_one_staffing(self) -> AgentGroup:
@@ -555,6 +620,24 @@ class AgentGroup(FrozenModel):
             duplicates = sorted({n for n in names if names.count(n) > 1})
             if duplicates:
                 raise ValueError(f"expected unique shift names, got duplicates {duplicates}")
+        return self
+
+    @model_validator(mode="after")
+    def _training_apart_from_breaks(self) -> AgentGroup:
+        """A training session may not overlap a break (an agent takes one or the other)."""
+        training = None if self.learning is None else self.learning.training
+        if training is None or self.shifts is None:
+            return self
+        for shift in self.shifts:
+            for brk in shift.breaks:
+                gap = (brk.start - training.start) % SECONDS_PER_DAY
+                if gap < training.duration or SECONDS_PER_DAY - gap < brk.duration:
+                    raise ValueError(
+                        f"learning.training: expected a session apart from every break, got "
+                        f"{format_time_of_day(training.start)} for "
+                        f"{training.duration / 60:g} min overlapping shift {shift.name}'s break "
+                        f"at {format_time_of_day(brk.start)}"
+                    )
         return self
 
 
@@ -602,6 +685,26 @@ class InitialState(FrozenModel):
         return (self.day - 1) * SECONDS_PER_DAY + self.time
 
 
+class DetractorFollowUp(FrozenModel):
+    """Detractors followed up during the run: each a task on a deferred channel's backlog.
+
+    At every reporting-interval end the journeys that closed since the last one are scored;
+    each detractor the policy targets (``whom``: ``surveyed``, those who answered the survey,
+    or ``all``) becomes, ``delay`` after the journey's end (never before the check), a task
+    of type ``contact_type`` on the deferred ``channel``, worked by the agents who serve it
+    like any other item of its backlog. A task worked to its end before the horizon reaches
+    the customer with probability ``reach``, and then the journey is followed up (its score
+    recovers, docs/satisfaction.md).
+    ``reach`` 0.7 and ``delay`` 2 h are assumptions (indicative of call-back practice).
+    """
+
+    channel: Name
+    contact_type: Name
+    whom: Literal["surveyed", "all"] = "surveyed"
+    reach: float = Field(default=0.7, ge=0, le=1)
+    delay: Duration = 7200.0
+
+
 class ServiceLevel(FrozenModel):
     """Thresholds of the service-level metrics; the first is the headline ``sl_*``."""
 
@@ -626,6 +729,10 @@ class Scenario(FrozenModel):
     satisfaction: SatisfactionParameters | None = Field(
         default=None,
         description="Score every journey with the satisfaction model (docs/satisfaction.md).",
+    )
+    detractor_follow_up: DetractorFollowUp | None = Field(
+        default=None,
+        description="Follow up detractors during the run (docs/satisfaction.md).",
     )
     variants: dict[Name, dict[str, JsonValue]] = Field(
         default_factory=dict,
@@ -778,16 +885,26 @@ class Scenario(FrozenModel):
                     f"channel (concurrent sessions are not modelled with empowerment), got "
                     f"chat channel '{chat[0]}'"
                 )
+            if group.standards is not None and group.standards.error_rate > 0 and chat:
+                raise ValueError(
+                    f"agent_groups.{group_name}.standards.error_rate: expected 0 for a group "
+                    f"serving a chat channel (errors are not modelled on concurrent sessions), "
+                    f"got {group.standards.error_rate:g} with chat channel '{chat[0]}'"
+                )
 
     @property
     def uses_empowerment(self) -> bool:
-        """Whether any agent group has an ``empowerment``, any contact type an ``escalation``,
-        any channel a ``repeat`` or the scenario a ``satisfaction`` section: then every
-        answered contact is resolved, or not, or escalated, and the run follows every
-        journey."""
+        """Whether any agent group has an ``empowerment`` or an error rate, any contact type an
+        ``escalation``, any channel a ``repeat`` or the scenario a ``satisfaction`` section:
+        then every answered contact is resolved, or not, or escalated, and the run follows
+        every journey."""
         return (
             self.satisfaction is not None
             or any(g.empowerment is not None for g in self.agent_groups.values())
+            or any(
+                g.standards is not None and g.standards.errors > 0
+                for g in self.agent_groups.values()
+            )
             or any(t.escalation is not None for t in self.contact_types.values())
             or any(c.repeat is not None for c in self.channels.values())
         )
@@ -914,6 +1031,41 @@ class Scenario(FrozenModel):
         return self
 
     @model_validator(mode="after")
+    def _check_detractor_follow_up(self) -> Scenario:
+        policy = self.detractor_follow_up
+        if policy is None:
+            return self
+        where = "detractor_follow_up"
+        if self.satisfaction is None:
+            raise ValueError(
+                f"{where}: expected a 'satisfaction' section (detractors are found by the "
+                "satisfaction model), got none"
+            )
+        deferred = sorted(n for n, c in self.channels.items() if c.deferred)
+        channel = self.channels.get(policy.channel)
+        if channel is None:
+            raise ValueError(
+                f"{where}.channel: expected one of the deferred channels {deferred}, "
+                f"got '{policy.channel}'"
+            )
+        if not channel.deferred:
+            raise ValueError(
+                f"{where}.channel: expected a deferred channel (email or social: one of "
+                f"{deferred}), got '{policy.channel}', a {channel.kind} channel"
+            )
+        if policy.contact_type not in self.contact_types:
+            raise ValueError(
+                f"{where}.contact_type: expected one of the contact types "
+                f"{sorted(self.contact_types)}, got '{policy.contact_type}'"
+            )
+        if policy.contact_type not in channel.mix:
+            raise ValueError(
+                f"{where}.contact_type: expected a contact type of the mix of channel "
+                f"'{policy.channel}' {sorted(channel.mix)}, got '{policy.contact_type}'"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_profiles(self) -> Scenario:
         for channel_name, channel in self.channels.items():
             profile = channel.arrivals.profile or ()
@@ -958,12 +1110,14 @@ __all__ = [
     "Concurrency",
     "ContactType",
     "DeferredOrder",
+    "DetractorFollowUp",
     "Dispersion",
     "Empowerment",
     "Escalation",
     "FollowUp",
     "InServiceNow",
     "InitialState",
+    "Learning",
     "ProfilePoint",
     "Repeat",
     "Retrial",
@@ -971,5 +1125,7 @@ __all__ = [
     "ServiceLevel",
     "Shift",
     "SkillLevel",
+    "Standards",
+    "Training",
     "WaitingNow",
 ]
