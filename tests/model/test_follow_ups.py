@@ -304,9 +304,12 @@ def test_reach_outside_0_1_is_a_clear_error(
     )
 
 
-def assert_journeys_ended_before_their_tasks(result: SimulationResult, delay: float) -> int:
+def assert_journeys_ended_before_their_tasks(
+    result: SimulationResult, delay: float, exact: bool = False
+) -> int:
     """Every task enters ``delay`` or more after its journey's last contact ended (or left
-    the queue): the journey was closed, nothing happened to it after. Returns the tasks."""
+    the queue): the journey was closed, nothing happened to it after; with ``exact`` (a delay
+    of at least an interval: checks every delay), exactly ``delay`` after. Returns the tasks."""
     contacts = result.contacts
     tasks = tasks_of(result)
     customers = contacts[~contacts.resolution.isin([FOLLOW_UP, FOLLOWED_UP])]
@@ -316,6 +319,8 @@ def assert_journeys_ended_before_their_tasks(result: SimulationResult, delay: fl
     last = customers.assign(end=end).groupby(["replication", "journey"])["end"].max()
     due = tasks.set_index(["replication", "journey"]).arrival
     np.testing.assert_array_less(last.loc[due.index].to_numpy() + delay, due.to_numpy() + 1e-6)
+    if exact:
+        np.testing.assert_allclose(due.to_numpy(), last.loc[due.index].to_numpy() + delay)
     return len(tasks)
 
 
@@ -329,7 +334,7 @@ def test_escalated_journeys_are_followed_up_only_after_their_transfer() -> None:
     scenario = load_scenario(path, overrides, variant="follow_up_detractors")
     result = simulate(scenario, replications=1, records=True)
     journeys = result.journeys
-    assert assert_journeys_ended_before_their_tasks(result, 7200.0) > 50
+    assert assert_journeys_ended_before_their_tasks(result, 7200.0, exact=True) > 50
     followed = journeys[journeys.followed_up]
     assert followed.transfers.sum() > 0
 

@@ -1,7 +1,8 @@
 """Detractor follow-up during the run: agent time spent, score recovered.
 
 With a ``detractor_follow_up`` section (:class:`queuesim.scenario.schema.DetractorFollowUp`),
-at every reporting-interval end before the horizon the simulation takes the journeys that
+every reporting interval, or every ``delay`` when that is longer (so that a task is never
+created later than it is due), the simulation takes the journeys that
 closed since the last check, builds their rows with
 :func:`~queuesim.model.journeys.journeys_table`, scores them and samples their survey answers
 with the draws indexed by journey id that the end of the run uses too
@@ -100,6 +101,9 @@ class FollowUpTasks:
         self.tasks: dict[int, bool] = {}
         """Every task made, by id: whether it reaches the customer."""
         self.next_id = -1
+        self.period = max(scenario.interval, policy.delay)
+        """Time between checks: a journey closing just after one is found at the next, no
+        later than its task is due when the delay is at least a reporting interval."""
 
 
 class FollowUps:
@@ -109,21 +113,24 @@ class FollowUps:
     """The policy's state (None: the scenario has no ``detractor_follow_up``)."""
 
     def _schedule_follow_ups(self) -> None:
-        """With the policy: track returns, route task answers here, and check every interval."""
-        if self.scenario.detractor_follow_up is None:
+        """With the policy: track returns and schedule the first check."""
+        policy = self.scenario.detractor_follow_up
+        if policy is None:
             return
         self.follow_ups = FollowUpTasks(
             self.scenario, self.seed, self.replication, self.lines, self.segments
         )
         self.returns_pending = defaultdict(int)
-        if self.scenario.n_intervals > 1:
-            Call(self.env, self.interval - self.start % self.interval, self._on_check, None)
+        period = self.follow_ups.period
+        if period < self.scenario.horizon:
+            Call(self.env, period - self.start % period, self._on_check, None)
 
     def _on_check(self, event: Call) -> None:
-        """A reporting interval ends: follow up the detractors among the journeys closed."""
+        """A check is due: follow up the detractors among the journeys closed since the last."""
         self._follow_up_closed()
-        if self.env._now + self.interval < self.scenario.horizon:
-            Call(self.env, self.interval, self._on_check, None)
+        period = self.follow_ups.period
+        if self.env._now + period < self.scenario.horizon:
+            Call(self.env, period, self._on_check, None)
 
     def _waiting_journeys(self) -> set[int]:
         """Journeys with a contact waiting in a queue or talking to a chatbot."""

@@ -688,7 +688,8 @@ class InitialState(FrozenModel):
 class DetractorFollowUp(FrozenModel):
     """Detractors followed up during the run: each a task on a deferred channel's backlog.
 
-    At every reporting-interval end the journeys that closed since the last one are scored;
+    Every reporting interval (or every ``delay``, when longer) the journeys that closed since
+    the last check are scored;
     each detractor the policy targets (``whom``: ``surveyed``, those who answered the survey,
     or ``all``) becomes, ``delay`` after the journey's end (never before the check), a task
     of type ``contact_type`` on the deferred ``channel``, worked by the agents who serve it
