@@ -64,7 +64,11 @@ class SegmentStats:
     ``resolved`` by its agent, or not, or escalated (``escalations``), at the cost of its
     ``concession_cost``, or carries an error (``errors``: the agent took it as resolved);
     ``transfers`` and ``follow_ups`` count the contacts that arrive as an escalation (both
-    also ``offered``), ``repeats`` those that come back unresolved.
+    also ``offered``), ``repeats`` those that come back unresolved. With a satisfaction
+    model, the journeys that started in an interval (with this channel and contact type first)
+    are counted by their scores after the run: ``scored``, ``csat_total``, ``promoters``,
+    ``detractors``, and among the survey answers ``responses``, ``reported_csat_total``,
+    ``reported_promoters``, ``reported_detractors``.
     """
 
     def __init__(
@@ -108,6 +112,14 @@ class SegmentStats:
         self.follow_ups = [0] * n
         self.concession_cost = [0.0] * n
         self.repeats = [0] * n
+        self.scored = [0] * n
+        self.csat_total = [0] * n
+        self.promoters = [0] * n
+        self.detractors = [0] * n
+        self.responses = [0] * n
+        self.reported_csat_total = [0] * n
+        self.reported_promoters = [0] * n
+        self.reported_detractors = [0] * n
 
     def deferred_answered(self, interval: int, wait: float) -> None:
         """A deferred item of ``interval`` was answered after ``wait`` (besides answered_after)."""
@@ -201,6 +213,14 @@ COUNT_FIELDS = (
     "follow_ups",
     "concession_cost",
     "repeats",
+    "scored",
+    "csat_total",
+    "promoters",
+    "detractors",
+    "responses",
+    "reported_csat_total",
+    "reported_promoters",
+    "reported_detractors",
 )
 
 
@@ -309,7 +329,9 @@ def sl_suffix(k: int, threshold: float) -> str:
     return "" if k == 0 else f"@{threshold:g}s"
 
 
-FEATURES = frozenset({"deferred", "callback", "chatbot", "balking", "retrial", "empowerment"})
+FEATURES = frozenset(
+    {"deferred", "callback", "chatbot", "balking", "retrial", "empowerment", "satisfaction"}
+)
 """Channel features whose KPIs are reported only for scenarios that use them."""
 
 
@@ -382,6 +404,14 @@ def customer_kpis(
         kpis["follow_ups"] = totals["follow_ups"]
         kpis["concession_cost"] = totals["concession_cost"]
         kpis["repeats"] = totals["repeats"]
+    if "satisfaction" in features:
+        scored, responses = totals["scored"], totals["responses"]
+        kpis["csat_mean"] = _ratio(totals["csat_total"], scored)
+        kpis["nps"] = 100 * _ratio(totals["promoters"] - totals["detractors"], scored)
+        kpis["reported_csat_mean"] = _ratio(totals["reported_csat_total"], responses)
+        kpis["reported_nps"] = 100 * _ratio(
+            totals["reported_promoters"] - totals["reported_detractors"], responses
+        )
     return kpis
 
 

@@ -136,6 +136,7 @@ def channel_features(scenario: Scenario) -> frozenset[str]:
         "balking": any(c.balking is not None for c in channels),
         "retrial": any(c.retrial is not None for c in channels),
         "empowerment": scenario.uses_empowerment,
+        "satisfaction": scenario.satisfaction is not None,
     }
     return frozenset(name for name, present in used.items() if present)
 

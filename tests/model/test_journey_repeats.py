@@ -154,6 +154,40 @@ def test_same_seed_gives_the_same_scores(run: Any) -> None:
     np.testing.assert_allclose(run.values("csat_mean"), csat)
 
 
+def test_satisfaction_by_interval_counts_each_journey_where_it_started(run: Any) -> None:
+    """The intervals table's csat_mean, nps and reported figures are those of the journeys
+    whose first contact arrived in that interval on that channel, and over the whole run
+    those of every journey."""
+    journeys = run.journeys.assign(
+        interval_start=lambda j: (j.start // run.scenario.interval) * run.scenario.interval,
+        promoter=lambda j: j.nps_group == "promoter",
+        detractor=lambda j: j.nps_group == "detractor",
+        reported_promoter=lambda j: j.survey_nps_group == "promoter",
+        reported_detractor=lambda j: j.survey_nps_group == "detractor",
+    )
+    keys = ["replication", "channel", "interval_start"]
+    by_start = journeys.groupby(keys).agg(
+        csat_mean=("csat", "mean"),
+        promoters=("promoter", "mean"),
+        detractors=("detractor", "mean"),
+        reported_csat_mean=("survey_csat", "mean"),
+        reported_promoters=("reported_promoter", "sum"),
+        reported_detractors=("reported_detractor", "sum"),
+        responses=("survey_csat", "count"),
+    )
+    table = run.intervals.query("contact_type == 'all' and channel != 'all'").set_index(keys)
+    table = table.loc[by_start.index]
+    np.testing.assert_allclose(table["csat_mean"], by_start["csat_mean"])
+    np.testing.assert_allclose(table["nps"], 100 * (by_start.promoters - by_start.detractors))
+    np.testing.assert_allclose(table["reported_csat_mean"], by_start["reported_csat_mean"])
+    reported = by_start.reported_promoters - by_start.reported_detractors
+    np.testing.assert_allclose(table["reported_nps"], 100 * reported / by_start.responses)
+    assert by_start.responses.sum() > 50
+    for name, column in (("csat_mean", "csat"), ("reported_csat_mean", "survey_csat")):
+        whole = journeys.groupby("replication")[column].mean().to_numpy()
+        np.testing.assert_allclose(run.values(name), whole)
+
+
 def test_scenarios_without_journeys_report_none() -> None:
     data_plain = data()
     del data_plain["channels"]["phone"]["repeat"]

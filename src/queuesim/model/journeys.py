@@ -36,6 +36,7 @@ from queuesim.satisfaction import (
     satisfaction_summary,
     score_journeys,
 )
+from queuesim.satisfaction.parameters import CSAT_LEVELS
 from queuesim.scenario.schema import Scenario
 
 RESOLVED, UNRESOLVED, ESCALATED, ERROR = "resolved", "unresolved", "escalated", "error"
@@ -64,8 +65,19 @@ JOURNEY_METRICS = (
 """The per-run summary of the journeys (:func:`journey_metrics`)."""
 
 SATISFACTION_METRICS = ("csat_mean", "nps", "reported_csat_mean", "reported_nps")
-"""The satisfaction figures added to a run's metrics when the scenario has a
-``satisfaction`` section."""
+"""With a ``satisfaction`` section, KPIs of every interval, channel and contact type: the
+journeys are counted in the interval, channel and contact type of their first contact
+(:class:`queuesim.metrics.SegmentStats`)."""
+
+SATISFACTION_SHARES = (
+    *(f"csat_share_{level}" for level in range(1, CSAT_LEVELS + 1)),
+    "promoter_share",
+    "passive_share",
+    "detractor_share",
+    "survey_response_rate",
+)
+"""With a ``satisfaction`` section, run-level figures of the whole operation: the CSAT
+distribution, the NPS groups and the share of journeys that answered the survey."""
 
 _NOT_DECIDED = ("", math.nan, math.nan, math.nan)
 
@@ -107,7 +119,36 @@ class JourneyTracking:
         self.contacts = rows if keep_contacts else []
         if scenario.satisfaction is None:
             return journeys, None
-        return score_replication(journeys, scenario, self.seed, self.replication)
+        scored, summary = score_replication(journeys, scenario, self.seed, self.replication)
+        self._count_satisfaction(scored)
+        return scored, summary
+
+    def _count_satisfaction(self, scored: pd.DataFrame) -> None:
+        """Count every scored journey, and its survey answer, in the interval, channel and
+        contact type of its first contact."""
+        n = self.scenario.n_intervals
+        index = np.minimum((scored["start"].to_numpy() // self.interval).astype(int), n - 1)
+        answered = ~np.isnan(scored["survey_csat"].to_numpy(dtype=float))
+        counts = {
+            "scored": np.ones(len(scored)),
+            "csat_total": scored["csat"].to_numpy(dtype=float),
+            "promoters": (scored["nps_group"] == "promoter").to_numpy(dtype=float),
+            "detractors": (scored["nps_group"] == "detractor").to_numpy(dtype=float),
+            "responses": answered.astype(float),
+            "reported_csat_total": np.where(answered, scored["survey_csat"], 0.0),
+            "reported_promoters": (scored["survey_nps_group"] == "promoter").to_numpy(float),
+            "reported_detractors": (scored["survey_nps_group"] == "detractor").to_numpy(float),
+        }
+        keys = zip(scored["channel"], scored["contact_type"], strict=True)
+        segment = pd.factorize(pd.Series(list(keys), dtype=object))
+        for code, key in enumerate(segment[1]):
+            rows = segment[0] == code
+            stats = self.segments[key]
+            for name, values in counts.items():
+                added = np.bincount(index[rows], weights=values[rows], minlength=n)
+                field = getattr(stats, name)
+                for k in np.flatnonzero(added):
+                    field[k] += round(added[k])
 
 
 def decision_of(row: tuple[Any, ...], decisions: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
@@ -135,9 +176,10 @@ def score_replication(
     sample its surveys, both with draws indexed by journey id from the replication's
     ``satisfaction`` stream (:class:`~queuesim.satisfaction.JourneyDraws`: a journey's scores
     do not depend on the other journeys, so the in-run follow-up policy sees the same ones);
-    returns the scored table and the satisfaction summary. The survey is taken before any
-    follow-up: from the scores with ``followed_up`` false; the true figures are the final
-    scores."""
+    returns the scored table (with each journey's survey answer: ``survey_csat``, NaN when it
+    did not answer, and ``survey_nps_group``, empty then) and the satisfaction summary. The
+    survey is taken before any follow-up: from the scores with ``followed_up`` false; the
+    true figures are the final scores."""
     assert scenario.satisfaction is not None
     draws = JourneyDraws(stream(seed, replication, "satisfaction"))
     kinds = {name: channel.kind for name, channel in scenario.channels.items()}
@@ -148,14 +190,18 @@ def score_replication(
         unfollowed = journeys.assign(followed_up=False)
         before = score_journeys(unfollowed, parameters, draws, channel_kinds=kinds)
     surveyed = sample_surveys(before, parameters, draws)
+    answers = surveyed.set_index("journey")
+    scored["survey_csat"] = scored["journey"].map(answers["csat"]).astype(float)
+    scored["survey_nps_group"] = scored["journey"].map(answers["nps_group"]).fillna("")
     return scored, satisfaction_summary(scored, surveyed)
 
 
 def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) -> pd.DataFrame:
     """One row per journey of a contacts table with :data:`DECISION_COLUMNS`.
 
-    Columns: ``replication`` and those of :data:`queuesim.satisfaction.JOURNEY_COLUMNS`.
-    A journey starts when its first contact arrives (journeys starting before ``warmup`` are
+    Columns: ``replication``, ``journey``, ``start`` and the others of
+    :data:`queuesim.satisfaction.JOURNEY_COLUMNS`. A journey starts (``start``, seconds from
+    00:00 of day 1) when its first contact arrives (journeys starting before ``warmup`` are
     left out); it is resolved when one of its contacts was resolved by the end of the
     ``horizon`` (or contained by a chatbot), ``time_to_resolution`` running from the start to
     the end of that contact. ``contacts`` counts every contact but a chatbot's hand-over row
@@ -207,6 +253,7 @@ def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) 
     resolved = grouped["solved"].any()
     journeys = pd.DataFrame(
         {
+            "start": start,
             "channel": first["channel"],
             "contact_type": first["contact_type"],
             "wait": grouped["wait"].sum(),
@@ -223,7 +270,8 @@ def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) 
     )
     journeys = journeys[(start >= warmup).to_numpy()].reset_index()
     journeys["journey"] = journeys["journey"].astype(np.int64)
-    return journeys[["replication", *(column.name for column in JOURNEY_COLUMNS)]]
+    names = [column.name for column in JOURNEY_COLUMNS]
+    return journeys[["replication", "journey", "start", *names[1:]]]
 
 
 def journey_metrics(journeys: pd.DataFrame) -> dict[str, float]:
@@ -249,11 +297,11 @@ def journey_metrics(journeys: pd.DataFrame) -> dict[str, float]:
 
 
 def satisfaction_metrics(summary: pd.DataFrame, follow_ups: bool = False) -> dict[str, float]:
-    """The figures of a satisfaction summary that go into the run's metrics, with
+    """The run-level figures of a satisfaction summary (:data:`SATISFACTION_SHARES`), with
     ``detractor_follow_ups`` when ``follow_ups`` (a scenario with a detractor follow-up
     policy)."""
     values: dict[str, Any] = dict(zip(summary["metric"], summary["value"], strict=True))
-    names = (*SATISFACTION_METRICS, "detractor_follow_ups") if follow_ups else SATISFACTION_METRICS
+    names = (*SATISFACTION_SHARES, "detractor_follow_ups") if follow_ups else SATISFACTION_SHARES
     return {name: float(values[name]) for name in names}
 
 
@@ -266,6 +314,7 @@ __all__ = [
     "JOURNEY_METRICS",
     "RESOLVED",
     "SATISFACTION_METRICS",
+    "SATISFACTION_SHARES",
     "UNRESOLVED",
     "JourneyTracking",
     "decided_rows",
