@@ -18,54 +18,26 @@ given, so those (perceived wait, acceptable waits, penalties) are assumptions of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, stats
 
 from queuesim.satisfaction.dimensions import dimension_scores
+from queuesim.satisfaction.estimation import (
+    SatisfactionFit,
+    covariance,
+    normal_interval,
+    observed_answers,
+    observed_information,
+    wald_estimates,
+)
 from queuesim.satisfaction.journeys import JourneyTableError
 from queuesim.satisfaction.parameters import CSAT_LEVELS, DIMENSIONS, SatisfactionParameters
 
-Z95 = float(stats.norm.ppf(0.975))
 _N_CUTS = CSAT_LEVELS - 1
 _N_WEIGHTS = len(DIMENSIONS)
-_STEP = 1e-5
 _MIN_SPREAD = 1e-9
-ESTIMATE_COLUMNS = ["parameter", "estimate", "std_error", "ci_low", "ci_high"]
-
-
-@dataclass(frozen=True)
-class SatisfactionFit:
-    """A fitted satisfaction model.
-
-    Attributes:
-        estimates: one row per parameter (``weights.<dimension>``, ``csat.noise``,
-            ``csat.cut_points.<k>``) with ``estimate``, ``std_error`` and the 95% Wald
-            interval ``ci_low``, ``ci_high``.
-        parameters: the given parameters with the fitted weights, cut-points and noise.
-        log_likelihood: ln L at the maximum.
-        n: number of rows fitted.
-        converged: whether the optimiser reported success.
-        notes: anything the fitted parameters had to change (a negative weight set to 0).
-    """
-
-    estimates: pd.DataFrame
-    parameters: SatisfactionParameters
-    log_likelihood: float
-    n: int
-    converged: bool
-    notes: tuple[str, ...] = ()
-
-    def estimate(self, parameter: str) -> float:
-        """The estimate of one parameter, e.g. ``"weights.reliability"``."""
-        row = self.estimates.loc[self.estimates["parameter"] == parameter]
-        if row.empty:
-            raise KeyError(
-                f"expected one of {', '.join(self.estimates['parameter'])}, got {parameter!r}"
-            )
-        return float(row["estimate"].iloc[0])
 
 
 def _interval_probabilities(
@@ -76,12 +48,7 @@ def _interval_probabilities(
     index = x @ beta
     upper = bounds[y] - index
     lower = bounds[y - 1] - index
-    probability = np.where(
-        lower > 0,
-        special.ndtr(-lower) - special.ndtr(-upper),
-        special.ndtr(upper) - special.ndtr(lower),
-    )
-    return np.maximum(probability, 1e-300), upper, lower
+    return normal_interval(lower, upper), upper, lower
 
 
 def _negative_log_likelihood(
@@ -119,45 +86,10 @@ def _free_objective(free: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[flo
     return value, chain
 
 
-def _hessian(natural: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Observed information: central differences of the analytic gradient, symmetrised."""
-    size = len(natural)
-    hessian = np.empty((size, size))
-    for j in range(size):
-        step = _STEP * max(1.0, abs(natural[j]))
-        shift = np.zeros(size)
-        shift[j] = step
-        plus = _negative_log_likelihood(natural + shift, x, y)[1]
-        minus = _negative_log_likelihood(natural - shift, x, y)[1]
-        hessian[:, j] = (plus - minus) / (2 * step)
-    return (hessian + hessian.T) / 2
-
-
 def _observed_csat(table: pd.DataFrame, source: str) -> np.ndarray:
-    if "csat" not in table.columns:
-        raise JourneyTableError(
-            [f"{source}: column csat: expected observed CSAT 1–5 (required), got no such column"]
-        )
-    csat = table["csat"]
-    if not pd.api.types.is_integer_dtype(csat.dtype) or pd.api.types.is_bool_dtype(csat.dtype):
-        raise JourneyTableError(
-            [f"{source}: column csat: expected whole numbers 1–5, got a column of {csat.dtype}"]
-        )
-    if csat.isna().any():
-        position = int(np.flatnonzero(csat.isna().to_numpy())[0])
-        raise JourneyTableError(
-            [
-                f"{source}: column csat: expected 1–5 in every row, "
-                f"got an empty value (row {position})"
-            ]
-        )
-    values = csat.to_numpy(dtype=np.int64)
-    outside = (values < 1) | (values > CSAT_LEVELS)
-    if outside.any():
-        position = int(np.flatnonzero(outside)[0])
-        raise JourneyTableError(
-            [f"{source}: column csat: expected 1–5, got {values[position]} (row {position})"]
-        )
+    values = observed_answers(
+        table, "csat", (1, CSAT_LEVELS), source, meaning=f"observed CSAT 1–{CSAT_LEVELS}"
+    )
     absent = [level for level in range(1, CSAT_LEVELS + 1) if not (values == level).any()]
     if absent:
         raise JourneyTableError(
@@ -206,13 +138,14 @@ def fit_satisfaction(
         _free_objective, start, args=(x, y), jac=True, method="BFGS", options={"gtol": 1e-6}
     )
     natural = _to_natural(result.x)
-    try:
-        covariance = np.linalg.inv(_hessian(natural, x, y))
-    except np.linalg.LinAlgError:
-        raise ValueError(
-            f"{source}: expected dimension scores that are not linear combinations of each "
-            "other, got a singular information matrix (the weights cannot be told apart)"
-        ) from None
+    information = observed_information(
+        lambda point: _negative_log_likelihood(point, x, y)[1], natural
+    )
+    variance = covariance(
+        information,
+        f"{source}: expected dimension scores that are not linear combinations of each "
+        "other, got a singular information matrix (the weights cannot be told apart)",
+    )
     beta, theta = natural[:_N_WEIGHTS], natural[_N_WEIGHTS:]
     total = beta.sum()
     if total <= 0:
@@ -228,19 +161,9 @@ def fit_satisfaction(
     jacobian[_N_WEIGHTS, :_N_WEIGHTS] = -1.0 / total**2
     jacobian[_N_WEIGHTS + 1 :, :_N_WEIGHTS] = -theta[:, None] / total**2
     jacobian[_N_WEIGHTS + 1 :, _N_WEIGHTS:] = np.eye(_N_CUTS) / total
-    errors = np.sqrt(np.maximum(np.diag(jacobian @ covariance @ jacobian.T), 0.0))
     names = [f"weights.{name}" for name in DIMENSIONS]
     names += ["csat.noise"] + [f"csat.cut_points.{k}" for k in range(_N_CUTS)]
-    frame = pd.DataFrame(
-        {
-            "parameter": names,
-            "estimate": estimates,
-            "std_error": errors,
-            "ci_low": estimates - Z95 * errors,
-            "ci_high": estimates + Z95 * errors,
-        },
-        columns=ESTIMATE_COLUMNS,
-    )
+    frame = wald_estimates(names, estimates, jacobian, variance)
     notes = tuple(
         f"weights.{name}: fitted {weight:.3g} < 0, set to 0 in the fitted parameters"
         for name, weight in zip(DIMENSIONS, weights, strict=True)
@@ -269,4 +192,4 @@ def fit_satisfaction(
     )
 
 
-__all__ = ["ESTIMATE_COLUMNS", "SatisfactionFit", "fit_satisfaction"]
+__all__ = ["fit_satisfaction"]
