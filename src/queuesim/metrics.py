@@ -473,6 +473,6 @@ def metric_unit(name: str) -> str:
         or base.endswith("_time")
     ):
         return "s"
-    if base in {"staff_cost", "concession_cost"}:
+    if base in {"staff_cost", "concession_cost", "total_cost", "cost_per_resolution"}:
         return "currency"
     return "ratio"

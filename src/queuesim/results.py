@@ -157,7 +157,8 @@ def add_replication(
         "time": np.array([format_time_of_day(s) for s in starts], dtype=object),
     }
     features = channel_features(scenario)
-    for (channel, contact_type), totals in _customer_levels(scenario, output, start).items():
+    customers = _customer_levels(scenario, output, start)
+    for (channel, contact_type), totals in customers.items():
         keys = {"channel": channel, "contact_type": contact_type}
         kpis = customer_kpis(totals, thresholds, features)
         tables.intervals.add(n, {**times, **keys, **kpis})
@@ -167,17 +168,32 @@ def add_replication(
         g.learning is not None and g.learning.training is not None
         for g in scenario.agent_groups.values()
     )
-    for group, totals in _agent_levels(scenario, output, start).items():
+    agents = _agent_levels(scenario, output, start)
+    for group, totals in agents.items():
         tables.agents.add(n, {**times, "agent_group": group, **agent_kpis(totals, training)})
         whole = agent_kpis(whole_run(totals), training)
         tables.run_metrics.add(len(whole), _long_block(whole, rep, agent_group=group))
     if output.journeys is not None:
         figures = journey_metrics(output.journeys)
+        staff = float(agents[ALL]["staff_cost"].sum())
+        concessions = float(customers[(ALL, ALL)]["concession_cost"].sum())
+        figures |= cost_metrics(staff, concessions, figures)
         if output.satisfaction is not None:
             policy = scenario.detractor_follow_up is not None
             figures |= satisfaction_metrics(output.satisfaction, policy)
         journey_kpis = {name: np.array([value]) for name, value in figures.items()}
         tables.run_metrics.add(len(journey_kpis), _long_block(journey_kpis, rep))
+
+
+def cost_metrics(staff: float, concessions: float, journeys: dict[str, float]) -> dict[str, float]:
+    """``total_cost`` (staff cost of all agents + concessions granted) and
+    ``cost_per_resolution`` (that over the journeys resolved; NaN with none) of one run."""
+    resolved = journeys["journeys"] * (1.0 - journeys["unresolved_share"])
+    total = staff + concessions
+    return {
+        "total_cost": total,
+        "cost_per_resolution": total / resolved if resolved > 0 else float("nan"),
+    }
 
 
 def contacts_table(scenario: Scenario, outputs: Iterable[ReplicationOutput]) -> pd.DataFrame:

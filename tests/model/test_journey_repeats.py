@@ -188,6 +188,16 @@ def test_satisfaction_by_interval_counts_each_journey_where_it_started(run: Any)
         np.testing.assert_allclose(run.values(name), whole)
 
 
+def test_total_cost_and_cost_per_resolution(run: Any) -> None:
+    """total_cost is every agent's staff cost plus the concessions granted; per resolution it
+    is divided by the journeys resolved by the horizon."""
+    staff = run.values("staff_cost", agent_group="all")
+    concessions = run.values("concession_cost")
+    np.testing.assert_allclose(run.values("total_cost"), staff + concessions)
+    resolved = run.journeys.groupby("replication")["resolved"].sum().to_numpy()
+    np.testing.assert_allclose(run.values("cost_per_resolution"), (staff + concessions) / resolved)
+
+
 def test_scenarios_without_journeys_report_none() -> None:
     data_plain = data()
     del data_plain["channels"]["phone"]["repeat"]

@@ -53,6 +53,8 @@ HEADLINE_WHEN_PRESENT = (
     "errors",
     "training_time",
     "concession_cost",
+    "total_cost",
+    "cost_per_resolution",
     "journey_fcr",
     "csat_mean",
     "nps",

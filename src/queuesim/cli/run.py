@@ -54,6 +54,7 @@ FEATURE_CUSTOMER_METRICS = (
     "errors",
     "repeats",
     "concession_cost",
+    "cost_per_resolution",
     "csat_mean",
     "nps",
     "reported_nps",
