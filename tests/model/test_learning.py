@@ -121,6 +121,39 @@ def test_training_costs_waits_now_and_saves_handle_time_later() -> None:
     assert day(trained_team, 4)[1] < day(plain, 4)[1]
 
 
+def test_a_skill_with_a_curve_of_its_own_follows_it() -> None:
+    """A newly learnt skill starts lower and learns more slowly; the other skill follows the
+    group's curve."""
+    result = run(
+        channels__phone__mix={"query": 0.5, "tech": 0.5},
+        contact_types__query__skill="basic",
+        contact_types__tech={
+            "handle_time": {"dist": "deterministic", "value": "5 min"},
+            "skill": "tech",
+        },
+        agent_groups__team__skills={"basic": 1.0, "tech": 1.0},
+        agent_groups__team__learning__skills={"tech": {"initial": 0.3, "time_constant": "4 d"}},
+    )
+    answered = result.contacts.query("outcome == 'answered'")
+    start = (answered["arrival"] + answered["wait"]).to_numpy()
+    work = answered["ended"].to_numpy() - start
+    tech = (answered["contact_type"] == "tech").to_numpy()
+    own = HANDLE / (1 - 0.7 * np.exp(-start / (4 * DAY)))
+    group = HANDLE / (1 - (1 - INITIAL) * np.exp(-start / TAU))
+    np.testing.assert_allclose(work, np.where(tech, own, group), rtol=1e-9)
+    assert tech.sum() > 100 and (~tech).sum() > 100
+
+
+def test_a_curve_for_a_skill_the_group_lacks_is_rejected(scenario_error: Any) -> None:
+    changes = data(
+        agent_groups__team__learning__skills={"tech": {"initial": 0.3, "time_constant": "4 d"}}
+    )
+    assert scenario_error(changes, "team.yaml") == (
+        "team.yaml: agent_groups.team.learning.skills.tech: expected one of the group's skills "
+        "[], got 'tech'"
+    )
+
+
 def test_a_session_overlapping_a_break_is_rejected(scenario_error: Any) -> None:
     shift = {
         "name": "early",

@@ -155,7 +155,7 @@ class AgentPool:
         """The group's proficiency on ``line`` at ``now`` (on its learning curve)."""
         if self.curve is None:
             return self.proficiency[line]
-        return self.proficiency[line] * self.curve.level(now)
+        return self.proficiency[line] * self.curve.level(now, line.skill)
 
     def work(self, agent: Agent, line: SkillQueue, work: float, now: float) -> float:
         """The time ``agent`` takes at ``now`` for ``work`` seconds of the contact type's work
@@ -171,11 +171,14 @@ class LearningCurve:
     have attended every session).
     """
 
-    __slots__ = ("duration", "effect", "first", "initial", "starts", "tau")
+    __slots__ = ("curves", "duration", "effect", "first", "starts")
 
     def __init__(self, learning: Learning, horizon: float) -> None:
-        self.initial = learning.initial
-        self.tau = learning.time_constant
+        self.curves: dict[str | None, tuple[float, float]] = {
+            None: (learning.initial, learning.time_constant),
+            **{s: (c.initial, c.time_constant) for s, c in learning.skills.items()},
+        }
+        """(initial, time constant) per skill; None: the group's curve, for the others."""
         training = learning.training
         self.first = self.duration = self.effect = 0.0
         self.starts: list[float] = []
@@ -194,10 +197,12 @@ class LearningCurve:
             return len(self.starts) * self.duration
         return k * self.duration + min(now - self.first - k * SECONDS_PER_DAY, self.duration)
 
-    def level(self, now: float) -> float:
-        """The proficiency multiplier m at ``now``: 1 − (1 − initial)·exp(−experience/τ)."""
+    def level(self, now: float, skill: str | None = None) -> float:
+        """The proficiency multiplier m of ``skill`` at ``now``:
+        1 − (1 − initial)·exp(−experience/τ)."""
+        initial, tau = self.curves.get(skill, self.curves[None])
         experience = now + self.effect * self.trained(now)
-        return 1.0 - (1.0 - self.initial) * math.exp(-experience / self.tau)
+        return 1.0 - (1.0 - initial) * math.exp(-experience / tau)
 
 
 def training_sessions(training: Training, horizon: float) -> list[float]:

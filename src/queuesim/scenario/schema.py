@@ -560,15 +560,26 @@ class Training(FrozenModel):
     until: Duration | None = None
 
 
+class SkillCurve(FrozenModel):
+    """One skill's own learning curve: ``initial`` and ``time_constant`` as in
+    :class:`Learning`, for the contacts needing that skill."""
+
+    initial: float = Field(gt=0, le=1)
+    time_constant: PositiveDuration
+
+
 class Learning(FrozenModel):
     """A learning curve: the group's proficiency grows from ``initial`` times its skills'
     proficiency towards their full value as experience x accumulates,
     m(x) = 1 − (1 − ``initial``) · exp(−x / ``time_constant``), where x is the time since
     the run's start plus ``training.effect`` times the training time each agent has had.
-    Handle time and after-contact work are divided by m at the start of each contact."""
+    ``skills`` gives some skills a curve of their own (a skill newly learnt starts lower and
+    takes longer); the others follow the group's. Handle time and after-contact work are
+    divided by m at the start of each contact."""
 
     initial: float = Field(gt=0, le=1)
     time_constant: PositiveDuration
+    skills: dict[Name, SkillCurve] = Field(default_factory=dict)
     training: Training | None = None
 
 
@@ -623,9 +634,18 @@ class AgentGroup(FrozenModel):
         return self
 
     @model_validator(mode="after")
-    def _training_apart_from_breaks(self) -> AgentGroup:
-        """A training session may not overlap a break (an agent takes one or the other)."""
-        training = None if self.learning is None else self.learning.training
+    def _learning_fits_the_group(self) -> AgentGroup:
+        """Skill curves name the group's skills; a training session overlaps no break (an
+        agent takes one or the other)."""
+        if self.learning is None:
+            return self
+        for skill in self.learning.skills:
+            if skill not in self.skills:
+                raise ValueError(
+                    f"learning.skills.{skill}: expected one of the group's skills "
+                    f"{sorted(self.skills)}, got '{skill}'"
+                )
+        training = self.learning.training
         if training is None or self.shifts is None:
             return self
         for shift in self.shifts:
@@ -1125,6 +1145,7 @@ __all__ = [
     "Scenario",
     "ServiceLevel",
     "Shift",
+    "SkillCurve",
     "SkillLevel",
     "Standards",
     "Training",
