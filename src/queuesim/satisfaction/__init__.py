@@ -9,15 +9,19 @@ all its contacts; :data:`JOURNEY_COLUMNS`) and:
 - :func:`sample_surveys` draws who answers a survey (extremes answer more) and
   :func:`satisfaction_summary` reports true against reported CSAT and NPS;
 - :func:`fit_satisfaction` calibrates the weights, cut-points and noise to observed CSAT
-  by maximum likelihood (ordered probit).
+  by maximum likelihood (ordered probit), :func:`fit_recommend` the likelihood-to-recommend
+  mapping and :func:`fit_survey_response` the survey response rates.
 
 Every parameter (:class:`SatisfactionParameters`) has a documented default and source; they
 are assumptions to calibrate with the user's own survey data (docs/satisfaction.md).
 """
 
-from queuesim.satisfaction.calibration import SatisfactionFit, fit_satisfaction
+from queuesim.satisfaction.calibration import fit_satisfaction
+from queuesim.satisfaction.calibration_recommend import fit_recommend
+from queuesim.satisfaction.calibration_survey import fit_survey_response
 from queuesim.satisfaction.dimensions import dimension_scores, perceived_wait
 from queuesim.satisfaction.draws import JourneyDraws
+from queuesim.satisfaction.estimation import SatisfactionFit
 from queuesim.satisfaction.journeys import (
     JOURNEY_COLUMNS,
     JourneyColumn,
@@ -78,7 +82,9 @@ __all__ = [
     "csat_from_latent",
     "dimension_scores",
     "experience_score",
+    "fit_recommend",
     "fit_satisfaction",
+    "fit_survey_response",
     "nps_groups",
     "perceived_wait",
     "response_probability",

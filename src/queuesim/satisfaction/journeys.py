@@ -83,7 +83,7 @@ def _first_bad(table: pd.DataFrame, mask: np.ndarray, column: str) -> str:
     return f"{show(value)} ({where}{more})"
 
 
-def _column_kind(dtype: object) -> str:
+def column_kind(dtype: object) -> str:
     """A planner's word for a column's type."""
     if pd.api.types.is_bool_dtype(dtype):
         return "true/false values"
@@ -105,7 +105,7 @@ def _type_problem(table: pd.DataFrame, name: str) -> str | None:
         expected = "whole numbers" if name in _INTEGER else "true/false values"
         right = is_bool if name in _BOOLEAN else pd.api.types.is_integer_dtype(dtype)
         if not right or (name in _INTEGER and is_bool):
-            return f"expected {expected}, got a column of {_column_kind(dtype)}"
+            return f"expected {expected}, got a column of {column_kind(dtype)}"
         empty = series.isna().to_numpy(dtype=bool)
         if empty.any():
             return f"expected {expected} in every row, got {_first_bad(table, empty, name)}"
@@ -113,7 +113,7 @@ def _type_problem(table: pd.DataFrame, name: str) -> str | None:
     if name in _NUMBER:
         if pd.api.types.is_numeric_dtype(dtype) and not is_bool:
             return None
-        return f"expected numbers, got a column of {_column_kind(dtype)}"
+        return f"expected numbers, got a column of {column_kind(dtype)}"
     not_text = series.map(lambda value: not isinstance(value, str)).to_numpy(dtype=bool)
     if not_text.any():
         return f"expected text, got {_first_bad(table, not_text, name)}"
