@@ -188,6 +188,27 @@ def test_satisfaction_by_interval_counts_each_journey_where_it_started(run: Any)
         np.testing.assert_allclose(run.values(name), whole)
 
 
+def test_journeys_keep_their_ids_and_draws_when_staffing_changes(run: Any) -> None:
+    """First contacts are numbered in arrival order apart from later contacts, so with two
+    more agents (other waits, repeats and transfers) every journey keeps its id, start and
+    random draws: the latent score's noise σ·ε and the survey draw are common random
+    numbers, and a journey with the same experience gets the same scores."""
+    more = simulate(make(satisfaction={}, agent_groups__tier1__size=14), records=True)
+    keys = ["replication", "journey"]
+    both = run.journeys.merge(more.journeys, on=keys, suffixes=("", "_more"))
+    assert len(both) == len(run.journeys) == len(more.journeys)
+    np.testing.assert_allclose(both["start"], both["start_more"], rtol=1e-12)
+    noise = both["latent"] - both["experience"] - both["recovery"]
+    noise_more = both["latent_more"] - both["experience_more"] - both["recovery_more"]
+    np.testing.assert_allclose(noise, noise_more, atol=1e-12)
+    same = (both["experience"] == both["experience_more"]).to_numpy()
+    assert same.sum() > 100 and (~same).sum() > 100
+    for column in ("csat", "likelihood_to_recommend", "survey_csat"):
+        pd.testing.assert_series_equal(
+            both.loc[same, column], both.loc[same, f"{column}_more"], check_names=False
+        )
+
+
 def test_total_cost_and_cost_per_resolution(run: Any) -> None:
     """total_cost is every agent's staff cost plus the concessions granted; per resolution it
     is divided by the journeys resolved by the horizon."""
@@ -196,6 +217,21 @@ def test_total_cost_and_cost_per_resolution(run: Any) -> None:
     np.testing.assert_allclose(run.values("total_cost"), staff + concessions)
     resolved = run.journeys.groupby("replication")["resolved"].sum().to_numpy()
     np.testing.assert_allclose(run.values("cost_per_resolution"), (staff + concessions) / resolved)
+
+
+def test_a_run_without_any_journey_reports_undefined_satisfaction() -> None:
+    """A horizon that ends before the line opens: no journey, no error, figures NaN."""
+    result = simulate(
+        make(
+            satisfaction={},
+            channels__phone__open="04:30",
+            channels__branch__open="04:30",
+            horizon="4 h",
+        )
+    )
+    assert (result.values("journeys") == 0).all()
+    assert result.kpi("csat_mean")["n_reps"] == 0
+    assert result.kpi("total_cost")["n_reps"] == result.scenario.replications
 
 
 def test_scenarios_without_journeys_report_none() -> None:

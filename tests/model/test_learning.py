@@ -154,6 +154,51 @@ def test_a_curve_for_a_skill_the_group_lacks_is_rejected(scenario_error: Any) ->
     )
 
 
+@pytest.mark.parametrize("brk", ["09:45", "11:00"])
+def test_a_break_next_to_a_session_is_taken_too(brk: str) -> None:
+    """A break ending as a session starts, or starting as it ends, is taken in full: every
+    agent gets both, one after the other."""
+    shift = {
+        "name": "day",
+        "start": "08:00",
+        "end": "16:00",
+        "agents": 5,
+        "breaks": [{"start": brk, "duration": "15 min"}],
+    }
+    result = run(
+        horizon="2 d",
+        channels__phone__arrivals__rate="90/h",
+        agent_groups__team__size=None,
+        agent_groups__team__shifts=[shift],
+        agent_groups__team__learning__training=TRAINING,
+    )
+    assert result.kpi("break_time", agent_group="team")["mean"] == pytest.approx(2 * 5 * 900)
+    training = result.kpi("training_time", agent_group="team")["mean"]
+    assert training == pytest.approx(2 * 5 * SESSION)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        ("15:30", "past the end of shift early (16:00)"),
+        ("06:00", "when no shift is on duty"),
+    ],
+)
+def test_a_session_outside_the_shifts_is_rejected(
+    start: str, expected: str, scenario_error: Any
+) -> None:
+    shift = {"name": "early", "start": "08:00", "end": "16:00", "agents": 5}
+    changes = data(
+        agent_groups__team={"shifts": [shift], "channels": ["phone"]},
+        agent_groups__team__learning={
+            "initial": 0.5,
+            "time_constant": "2 d",
+            "training": {**TRAINING, "start": start},
+        },
+    )
+    assert expected in scenario_error(changes, "team.yaml")
+
+
 def test_a_session_overlapping_a_break_is_rejected(scenario_error: Any) -> None:
     shift = {
         "name": "early",

@@ -54,6 +54,7 @@ class Agent:
         "error_factor",
         "finishing",
         "idle_since",
+        "later_breaks",
         "pool",
         "sessions",
         "shift_end",
@@ -79,6 +80,9 @@ class Agent:
         self.break_due = 0.0
         self.break_kind = "on_break"
         """What the break due is counted as: ``on_break`` or ``training``."""
+        self.later_breaks: list[tuple[float, str]] = []
+        """Breaks or training sessions that came due while another was due or under way:
+        (length, kind), taken one after the other."""
         self.speed, self.error_factor = person
         """The agent's speed factor (dividing its work), and the factor (1/q) of its error and
         unresolved probabilities (:class:`~queuesim.scenario.schema.Standards`)."""

@@ -43,7 +43,7 @@ class Chatbots:
             stats,
         )
         customer.choice = int(next(source.contained) < source.containment[k])
-        self.next_id += 1
+        self.next_id += 2
         stats.offered[interval] += 1
         stats.self_service[interval] += 1
         self.in_bot[customer.id] = customer
@@ -79,7 +79,7 @@ class Chatbots:
         attributes = source.handover
         live_stats = source.handover_stats[k]
         live = Customer(
-            self.next_id,
+            self.next_later,
             line,
             customer.contact_type,
             now,
@@ -95,7 +95,7 @@ class Chatbots:
             live.complexity = next(attributes.complexity[k])
         live.journey = journey_of(customer)
         live.prior = now - customer.arrival
-        self.next_id += 1
+        self.next_later += 2
         live_stats.offered[live.interval] += 1
         self._admit(live)
 

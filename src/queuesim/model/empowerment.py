@@ -228,7 +228,7 @@ class Escalations:
         attributes = path.attributes
         stats = path.stats
         customer = Customer(
-            self.next_id,
+            self.next_later,
             path.line,
             path.to,
             now,
@@ -244,7 +244,7 @@ class Escalations:
             customer.balk = next(attributes.balk)
         customer.journey = journey_of(previous)
         customer.prior = prior_of(previous) + now - previous.arrival
-        self.next_id += 1
+        self.next_later += 2
         stats.offered[customer.interval] += 1
         if path.delay is None:
             stats.transfers[customer.interval] += 1

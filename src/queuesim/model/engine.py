@@ -183,6 +183,12 @@ class Simulation(
         self.deferred_queues = [q for q in self.queues.values() if q.channel.deferred]
         self.agents: list[Agent] = []
         self.next_id = 0
+        """The id of the next first contact of a journey (even ids, in arrival order: the
+        same customers get the same ids whatever the staffing, so a journey's draws, keyed by
+        its id, are common random numbers across variants)."""
+        self.next_later = 1
+        """The id of the next later contact of a journey (a retry, repeat, transfer,
+        follow-up or hand-over: odd ids)."""
         self.in_bot: dict[int, Customer] = {}
         """Contacts talking to a chatbot, by id."""
 
@@ -258,7 +264,7 @@ class Simulation(
             customer.balk = next(source.balk)
         if source.complexity is not None:
             customer.complexity = next(source.complexity[k])
-        self.next_id += 1
+        self.next_id += 2
         stats.offered[interval] += 1
         self._admit(customer)
         arrival = next(source.arrival_times, None)
@@ -546,10 +552,14 @@ class Simulation(
             Call(self.env, shift.end - now, self._on_shift_end, shift_agents)
 
     def _on_break_due(self, event: Call) -> None:
-        """A break or a training session is due (``kind``: ``on_break``, ``training``)."""
+        """A break or a training session is due (``kind``: ``on_break``, ``training``): an
+        idle agent takes it now, a busy one after the current contact, one already due a
+        break or on one after that."""
         agents, length, kind = event._value
         for agent in agents:
-            if agent.state == AgentState.IDLE:
+            if agent.state == AgentState.ON_BREAK or agent.break_due:
+                agent.later_breaks.append((length, kind))
+            elif agent.state == AgentState.IDLE:
                 agent.pool.idle.remove(agent)
                 agent.break_due, agent.break_kind = length, kind
                 self._start_break(agent)
@@ -570,7 +580,11 @@ class Simulation(
     def _on_break_end(self, event: Call) -> None:
         agent: Agent = event._value
         agent.available_since = self.env.now
-        self._take_next(agent)
+        if agent.later_breaks and self.env.now < agent.shift_end:
+            agent.break_due, agent.break_kind = agent.later_breaks.pop(0)
+            self._start_break(agent)
+        else:
+            self._take_next(agent)
 
     def _on_shift_end(self, event: Call) -> None:
         for agent in event._value:

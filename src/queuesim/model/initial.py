@@ -195,7 +195,7 @@ class StartUp:
                 max(patience, waited),
                 stats,
             )
-            self.next_id += 1
+            self.next_id += 2
             stats.offered[first] += 1
             line.push(customer)
             if customer.patience < math.inf:

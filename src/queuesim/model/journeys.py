@@ -262,7 +262,9 @@ def journeys_table(contacts: pd.DataFrame, horizon: float, warmup: float = 0.0) 
             "abandoned": grouped["abandoned"].sum().astype(np.int64),
             "errors": grouped["errors"].sum().astype(np.int64),
             "resolved": resolved.astype(bool),
-            "time_to_resolution": np.where(resolved, resolved_at - start, np.nan),
+            "time_to_resolution": np.where(
+                resolved.to_numpy(dtype=bool), (resolved_at - start).to_numpy(dtype=float), np.nan
+            ),
             "proficiency": grouped["proficiency"].mean(),
             "empowered": grouped["empowered"].mean(),
             "followed_up": first.index.isin(followed),

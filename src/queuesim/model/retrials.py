@@ -42,7 +42,7 @@ class Retrials:
         attributes = source.attributes
         stats = source.stats[k]
         customer = Customer(
-            self.next_id,
+            self.next_later,
             line,
             previous.contact_type,
             now,
@@ -61,7 +61,7 @@ class Retrials:
         customer.journey = journey_of(previous)
         customer.prior = prior_of(previous) + now - previous.arrival
         customer.attempt = attempt_of(previous) + 1
-        self.next_id += 1
+        self.next_later += 2
         stats.offered[customer.interval] += 1
         getattr(stats, source.counter)[customer.interval] += 1
         self._admit(customer)

@@ -635,8 +635,9 @@ class AgentGroup(FrozenModel):
 
     @model_validator(mode="after")
     def _learning_fits_the_group(self) -> AgentGroup:
-        """Skill curves name the group's skills; a training session overlaps no break (an
-        agent takes one or the other)."""
+        """Skill curves name the group's skills; a training session lies within a shift
+        (whoever is on duty when it starts trains to its end, within the shift) and
+        overlaps no break (an agent takes one or the other)."""
         if self.learning is None:
             return self
         for skill in self.learning.skills:
@@ -648,15 +649,32 @@ class AgentGroup(FrozenModel):
         training = self.learning.training
         if training is None or self.shifts is None:
             return self
+        session = f"{format_time_of_day(training.start)} for {training.duration / 60:g} min"
+        covering = 0
+        for shift in self.shifts:
+            into = (training.start - shift.start) % SECONDS_PER_DAY
+            if into >= shift.length:
+                continue
+            if into + training.duration > shift.length:
+                raise ValueError(
+                    f"learning.training: expected a session within each shift on duty when "
+                    f"it starts, got {session} past the end of shift {shift.name} "
+                    f"({format_time_of_day(shift.end)})"
+                )
+            covering += 1
+        if not covering:
+            raise ValueError(
+                f"learning.training: expected a session within a shift of the group, got "
+                f"{session}, when no shift is on duty"
+            )
         for shift in self.shifts:
             for brk in shift.breaks:
                 gap = (brk.start - training.start) % SECONDS_PER_DAY
                 if gap < training.duration or SECONDS_PER_DAY - gap < brk.duration:
                     raise ValueError(
                         f"learning.training: expected a session apart from every break, got "
-                        f"{format_time_of_day(training.start)} for "
-                        f"{training.duration / 60:g} min overlapping shift {shift.name}'s break "
-                        f"at {format_time_of_day(brk.start)}"
+                        f"{session} overlapping shift {shift.name}'s break at "
+                        f"{format_time_of_day(brk.start)}"
                     )
         return self
 
