@@ -364,7 +364,6 @@ def test_runs_without_the_policy_track_nothing() -> None:
     simulation.run()
     assert simulation.returns_pending is None
     assert simulation.follow_ups is None
-    assert "_start_empowered" not in vars(simulation)
 
 
 def test_run_command_shows_the_follow_ups(tmp_path: Path) -> None:

@@ -187,6 +187,37 @@ def test_errors_occur_at_the_reduced_rate_and_send_customers_back() -> None:
     assert not journeys.loc[journeys["errors"] == journeys["contacts"], "resolved"].any()
 
 
+@pytest.mark.parametrize("quality_cv", [0.0, 1.0])
+def test_agents_differ_in_their_error_rates_by_their_quality(quality_cv: float) -> None:
+    """Each agent (told apart by a small speed spread) errs at the group's rate divided by
+    its quality factor: with a quality spread the agents' error counts are far from one
+    common rate (chi-square test of homogeneity per replication, p < 1e-6); without, they
+    are consistent with it (p > 0.001)."""
+    result = run(
+        6,
+        agent_groups__team__standards={
+            "speed_cv": 0.05,
+            "quality_cv": quality_cv,
+            "error_rate": 0.2,
+        },
+    )
+    contacts = result.contacts.query("outcome == 'answered'")
+    start = contacts["arrival"] + contacts["wait"]
+    table = pd.DataFrame(
+        {
+            "replication": contacts["replication"],
+            "agent": (HANDLE / (contacts["ended"] - start)).round(9),
+            "error": contacts["resolution"] == "error",
+        }
+    )
+    for _, part in table.groupby("replication"):
+        counts = part.groupby("agent")["error"].agg(["sum", "count"])
+        assert len(counts) == 14
+        observed = np.column_stack([counts["sum"], counts["count"] - counts["sum"]])
+        p_value = stats.chi2_contingency(observed).pvalue
+        assert p_value < 1e-6 if quality_cv else p_value > 0.001
+
+
 def test_quality_factors_scale_the_chance_of_leaving_a_contact_unresolved() -> None:
     """With quality factors (E[1/q] = 1) the unresolved share stays 1 − resolution on
     average (replication CI), while single agents differ."""

@@ -83,7 +83,6 @@ def test_fit_recommend_recovers_known_mapping(answers, truth):
     assert fit.n == len(answers)
     assert fit.notes == ()
     within_four_errors(fit, {f"recommend.{k}": v for k, v in KNOWN["recommend"].items()})
-    assert fit.estimate("recommend.slope") == pytest.approx(13.0, abs=0.6)
     recommend = fit.parameters.recommend
     assert recommend.intercept == pytest.approx(fit.estimate("recommend.intercept"))
     assert recommend.slope == pytest.approx(fit.estimate("recommend.slope"))

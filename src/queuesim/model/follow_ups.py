@@ -58,6 +58,8 @@ from queuesim.rng import stream
 from queuesim.satisfaction import JourneyDraws, sample_surveys, score_journeys
 from queuesim.scenario.schema import Scenario
 
+_ENDED = DECISION_COLUMNS.index("ended")
+
 if TYPE_CHECKING:
     from queuesim.metrics import SegmentStats
     from queuesim.model.queues import SkillQueue
@@ -92,6 +94,7 @@ class FollowUpTasks:
         self.columns = [*CONTACT_COLUMNS, *DECISION_COLUMNS]
         self.journey_at = CONTACT_COLUMNS.index("journey")
         self.outcome_at = CONTACT_COLUMNS.index("outcome")
+        self.left_queue_at = (CONTACT_COLUMNS.index("arrival"), CONTACT_COLUMNS.index("wait"))
         self.seen = 0
         """Rows of the simulation's contacts already looked at."""
         self.rows: dict[int, list[int]] = {}
@@ -155,7 +158,7 @@ class FollowUps:
         if outcome != "answered":
             return True
         decision = decision_of(row, self.decisions)
-        resolution, ended = decision[0], decision[3]
+        resolution, ended = decision[0], decision[_ENDED]
         if resolution == ESCALATED:
             return False
         if resolution == RESOLVED:
@@ -165,9 +168,11 @@ class FollowUps:
     def _ended(self, row: tuple[Any, ...]) -> float:
         """When a closed journey whose latest contact is ``row`` ended: the end of the
         agent's work on it, or when it left the queue."""
-        if row[self.follow_ups.outcome_at] == "answered":
-            return decision_of(row, self.decisions)[3]
-        return row[3] + row[5]
+        tasks = self.follow_ups
+        if row[tasks.outcome_at] == "answered":
+            return decision_of(row, self.decisions)[_ENDED]
+        arrival, wait = tasks.left_queue_at
+        return row[arrival] + row[wait]
 
     def _follow_up_closed(self) -> None:
         """Find the journeys closed since the last check and follow up their detractors."""

@@ -127,7 +127,8 @@ class JourneyTracking:
         """Count every scored journey, and its survey answer, in the interval, channel and
         contact type of its first contact."""
         n = self.scenario.n_intervals
-        index = np.minimum((scored["start"].to_numpy() // self.interval).astype(int), n - 1)
+        first = int(self.start // self.interval)  # customers of an initial state count there
+        index = np.clip((scored["start"].to_numpy() // self.interval).astype(int), first, n - 1)
         answered = ~np.isnan(scored["survey_csat"].to_numpy(dtype=float))
         counts = {
             "scored": np.ones(len(scored)),

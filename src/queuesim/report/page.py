@@ -15,6 +15,7 @@ from html import escape
 import pandas as pd
 from matplotlib.figure import Figure
 
+from queuesim.model.journeys import SATISFACTION_METRICS
 from queuesim.plotting import result_figures, satisfaction_distribution
 from queuesim.report.assumptions import assumption_sections, duration_words
 from queuesim.results import ALL, SimulationResult
@@ -33,9 +34,12 @@ JOURNEY_METRICS = (
     "contacts_per_resolution",
     "time_to_resolution",
     "unresolved_share",
+    "errors",
     "concession_cost",
+    "total_cost",
+    "cost_per_resolution",
+    "detractor_follow_ups",
 )
-SATISFACTION_METRICS = ("csat_mean", "nps", "reported_csat_mean", "reported_nps")
 SHOWN_AS_SCORE = ("contacts_per_resolution",)  # a ratio of counts, not a share
 FIGURE_CAPTIONS = {
     "overview": "Contacts offered (bars), agents available and rostered (lines) and the "
@@ -242,6 +246,10 @@ def _metric_title(metric: str, scenario: Scenario) -> str:
         "time_to_resolution": "time to resolution (resolved issues)",
         "unresolved_share": "issues unresolved at the end",
         "concession_cost": "concessions granted",
+        "errors": "contacts served with an agent error (whole run)",
+        "total_cost": "staff cost and concessions",
+        "cost_per_resolution": "cost per resolved issue",
+        "detractor_follow_ups": "detractors followed up (whole run)",
         "csat_mean": "mean CSAT (1–5), every journey",
         "nps": "NPS (−100..100), every journey",
         "reported_csat_mean": "mean CSAT, survey answers",

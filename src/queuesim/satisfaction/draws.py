@@ -37,11 +37,12 @@ class JourneyDraws:
         if len(ids) and ids.min() < 0:
             raise ValueError(f"ids: expected journey ids ≥ 0, got {int(ids.min())}")
         needed = int(ids.max()) + 1 if len(ids) else 0
-        while len(self._uniforms) < needed:
-            normals = self.rng.standard_normal((self.block, 2))
-            uniforms = self.rng.random(self.block)
-            self._normals = np.concatenate([self._normals, normals])
-            self._uniforms = np.concatenate([self._uniforms, uniforms])
+        normals, uniforms = [self._normals], [self._uniforms]
+        for _ in range(len(self._uniforms), needed, self.block):
+            normals.append(self.rng.standard_normal((self.block, 2)))
+            uniforms.append(self.rng.random(self.block))
+        if len(uniforms) > 1:  # one copy, however many blocks were drawn
+            self._normals, self._uniforms = np.concatenate(normals), np.concatenate(uniforms)
         return ids
 
     def scores(self, ids: np.ndarray) -> np.ndarray:

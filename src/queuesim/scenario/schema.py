@@ -516,14 +516,14 @@ class Standards(FrozenModel):
 
     Each agent draws a speed factor s (lognormal with mean 1 and coefficient of variation
     ``speed_cv`` · (1 − ``level``): its handle time and after-contact work are the contact
-    type's divided by s; since faster agents take more contacts, the handle time averaged
-    over a busy group's contacts stays the contact type's, which is what measured handle
-    times are) and a quality factor q (lognormal with E[1/q] = 1 and coefficient of variation
-    of 1/q ``quality_cv`` · (1 − ``level``)). A contact the agent resolves carries an error with
-    probability ``error_rate`` · (1 − ``error_reduction`` · ``level``) / q; an agent leaves a
-    contact unresolved with the group's probability (1 − ``empowerment.resolution``) / q
-    (both capped at 1). ``level`` runs from 0 (no standards: service depends on each agent)
-    to 1 (fully standardised: every agent alike).
+    type's divided by s; with every agent always busy the group's throughput is that of
+    identical agents, at lower occupancy its mean handle time rises towards (1 + CV²) times
+    the contact type's) and a quality factor q (lognormal with E[1/q] = 1 and coefficient of
+    variation of 1/q ``quality_cv`` · (1 − ``level``)). A contact the agent resolves carries
+    an error with probability ``error_rate`` · (1 − ``error_reduction`` · ``level``) / q; an
+    agent leaves a contact unresolved with the group's probability
+    (1 − ``empowerment.resolution``) / q (both capped at 1). ``level`` runs from 0 (no
+    standards: service depends on each agent) to 1 (fully standardised: every agent alike).
     """
 
     level: float = Field(default=0.0, ge=0, le=1)
@@ -552,7 +552,7 @@ class Training(FrozenModel):
     """A daily training session: at ``start`` every agent of the group on duty finishes the
     current contact and spends ``duration`` off the queues, counted as training time; each
     hour of training counts as ``effect`` hours of experience. Sessions run from the first
-    day of the run until ``until`` (time from the run's start; none: the whole horizon)."""
+    day of the run until ``until`` (from 00:00 of day 1; none: the whole horizon)."""
 
     start: TimeOfDay
     duration: PositiveDuration = Field(lt=SECONDS_PER_DAY)
