@@ -279,11 +279,6 @@ def test_journey_draws_do_not_depend_on_order_or_growth() -> None:
             "['callback', 'simple'], got 'callbak'",
         ),
         (
-            {"detractor_follow_up.contact_type": "simple"},
-            "f.yaml: detractor_follow_up.contact_type: expected a contact type of the mix of "
-            "channel 'care' ['callback'], got 'simple'",
-        ),
-        (
             {"satisfaction": None},
             "f.yaml: detractor_follow_up: expected a 'satisfaction' section (detractors are "
             "found by the satisfaction model), got none",
@@ -357,6 +352,23 @@ def test_scores_by_journey_id_do_not_depend_on_the_rows_order(without: Simulatio
     pd.testing.assert_frame_equal(part[columns].reset_index(drop=True), expected)
     surveyed = sample_surveys(part, parameters, JourneyDraws(np.random.default_rng(9)))
     assert set(surveyed.journey) <= set(part.journey)
+
+
+def test_tasks_and_customers_of_the_care_channel_are_counted_apart() -> None:
+    """Customers write to the care channel about simple issues; the tasks' contact type is
+    not in its mix: no customer brings it, and the tasks have rows of their own."""
+    scenario = make(
+        channels__care__arrivals__rate="6/h",
+        channels__care__mix={"simple": 1.0},
+        agent_groups__care_team__size=2,
+    )
+    result = simulate(scenario, replications=1, records=True)
+    tasks = tasks_of(result)
+    assert len(tasks) > 10 and (tasks.contact_type == "callback").all()
+    customers = result.contacts.query("channel == 'care' and customer >= 0")
+    assert len(customers) > 10 and (customers.contact_type == "simple").all()
+    assert result.kpi("offered", "care", "callback")["mean"] == len(tasks)
+    assert "callback" not in set(result.journeys.contact_type)
 
 
 def test_runs_without_the_policy_track_nothing() -> None:

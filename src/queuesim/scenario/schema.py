@@ -951,7 +951,7 @@ class Scenario(FrozenModel):
     def arriving_types(self, channel_name: str) -> list[str]:
         """The contact types that reach a channel: its mix, then those that bots hand over or
         other channels' retrials and repeats send to it, then the types its contacts are
-        escalated to (in a stable order)."""
+        escalated to, then the detractor follow-up tasks' (in a stable order)."""
         feeds = {}  # channel -> the channels whose contacts it may receive
         for name, channel in self.channels.items():
             if channel.bot is not None:
@@ -982,6 +982,14 @@ class Scenario(FrozenModel):
             if follow_up is not None and follow_up.channel == channel_name:
                 escalated.append(escalation.to)
         types += [t for t in dict.fromkeys(escalated) if t not in types]
+        policy = self.detractor_follow_up
+        if (
+            policy is not None
+            and policy.channel == channel_name
+            and policy.contact_type in self.contact_types
+            and policy.contact_type not in types
+        ):
+            types.append(policy.contact_type)  # the follow-up tasks
         return types
 
     @model_validator(mode="after")
@@ -1096,11 +1104,6 @@ class Scenario(FrozenModel):
             raise ValueError(
                 f"{where}.contact_type: expected one of the contact types "
                 f"{sorted(self.contact_types)}, got '{policy.contact_type}'"
-            )
-        if policy.contact_type not in channel.mix:
-            raise ValueError(
-                f"{where}.contact_type: expected a contact type of the mix of channel "
-                f"'{policy.channel}' {sorted(channel.mix)}, got '{policy.contact_type}'"
             )
         return self
 
