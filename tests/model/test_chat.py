@@ -204,3 +204,25 @@ def test_bad_chat_input_names_the_field(
 ) -> None:
     changes, expected = BAD[case]
     assert scenario_error(data(**changes), "chat.yaml") == f"chat.yaml: {expected}"
+
+
+def test_chat_journeys_end_when_their_session_ends() -> None:
+    """In a run that follows journeys, a chat contact is resolved when its session ends:
+    sessions slowed by others take longer than their own work (never less), the journey's
+    time to resolution runs to that end, and a session still open at the horizon leaves its
+    journey unresolved."""
+    scenario = scenario_from_dict(data(satisfaction={}, horizon="3 h"))
+    result = simulate(scenario, replications=1, records=True)
+    chats = result.contacts.query("channel == 'chat' and outcome == 'answered'")
+    own_work = chats["handle_time"] + chats["after_contact_work"]
+    session = chats["ended"] - (chats["arrival"] + chats["wait"])
+    finished = np.isfinite(chats["ended"])
+    assert (session[finished] >= own_work[finished] - 1e-9).all()
+    assert (session[finished] > own_work[finished] + 1).sum() > 10
+    assert (~finished).sum() > 0
+    journeys = result.journeys.set_index("journey")
+    firsts = chats[(chats["customer"] == chats["journey"]) & finished]
+    ends = firsts.set_index("customer")["ended"]
+    expected = ends - journeys.loc[ends.index, "start"]
+    np.testing.assert_allclose(journeys.loc[ends.index, "time_to_resolution"], expected)
+    assert not journeys.loc[chats.loc[~finished, "journey"], "resolved"].any()

@@ -16,10 +16,12 @@ an arriving chat goes to an idle agent first (longest idle), then to the least l
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from queuesim.model.agents import AgentState
 from queuesim.model.events import Call
+from queuesim.model.journeys import RESOLVED
 from queuesim.scenario.schema import Concurrency
 
 if TYPE_CHECKING:
@@ -124,6 +126,9 @@ class ChatSessions:
             agent.desk = agent.pool.desks[customer.queue.channel]
         customer.remaining = work
         customer.started = now
+        if self.empowerment is not None:  # journeys: resolved when the session ends
+            proficiency = agent.pool.skill(customer.queue, now)
+            self.decisions[customer.id] = (RESOLVED, True, proficiency, math.inf)
         sessions.append(customer)
         if self._accepting(agent):
             agent.desk.place(agent, len(sessions))
@@ -155,6 +160,8 @@ class ChatSessions:
         desk = agent.desk
         desk.withdraw(agent, len(sessions))
         sessions.remove(done)
+        if self.empowerment is not None:
+            self.decisions[done.id] = (*self.decisions[done.id][:3], now)
         stats = agent.pool.stats
         stats.add(stats.slot_busy, done.started, now, 1.0 / desk.rule.sessions)
         if sessions:

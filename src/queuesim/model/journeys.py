@@ -153,14 +153,9 @@ class JourneyTracking:
 
 
 def decision_of(row: tuple[Any, ...], decisions: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
-    """The decision columns of a contact's row: its decision, or for a row without one,
-    resolved when its work is done if answered (a chat session), empty otherwise."""
-    decision = decisions.get(row[0])
-    if decision is None:
-        decision = _NOT_DECIDED
-        if row[4] == "answered":
-            decision = (RESOLVED, True, 1.0, row[3] + row[5] + row[6] + row[7])
-    return decision
+    """The decision columns of a contact's row: its decision (a chat session's is resolved
+    when the session ends), empty for a contact never answered."""
+    return decisions.get(row[0], _NOT_DECIDED)
 
 
 def decided_rows(
