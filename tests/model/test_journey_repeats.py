@@ -207,6 +207,17 @@ def test_journeys_keep_their_ids_and_draws_when_staffing_changes(run: Any) -> No
         pd.testing.assert_series_equal(
             both.loc[same, column], both.loc[same, f"{column}_more"], check_names=False
         )
+    # and how a first contact answered in both runs ends (resolved, unresolved, escalated) is
+    # drawn with the customer, not in answer order: the same in both runs
+    contacts = [
+        r.contacts.query("outcome == 'answered' and customer == journey")[
+            ["replication", "customer", "resolution"]
+        ]
+        for r in (run, more)
+    ]
+    answered = contacts[0].merge(contacts[1], on=["replication", "customer"])
+    assert len(answered) > 1000
+    assert (answered["resolution_x"] == answered["resolution_y"]).all()
 
 
 def test_total_cost_and_cost_per_resolution(run: Any) -> None:

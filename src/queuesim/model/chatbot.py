@@ -93,6 +93,8 @@ class Chatbots:
             live.choice = next(attributes.choice)
         if attributes.complexity is not None:
             live.complexity = next(attributes.complexity[k])
+        if attributes.outcome is not None:
+            live.outcome = next(attributes.outcome)
         live.journey = journey_of(customer)
         live.prior = now - customer.arrival
         self.next_later += 2

@@ -46,7 +46,10 @@ class Customer:
     the journey took before this contact; ``attempt`` counts the journey's tries on live
     channels (1 for the first). ``balk`` is the uniform number deciding whether the customer
     balks at a visible queue (set only on a channel with balking). ``complexity`` is the
-    authority the contact needs (set only for a contact type with an escalation). A chat
+    authority the contact needs (set only for a contact type with an escalation);
+    ``outcome`` the uniform number deciding how it ends if answered (resolved, unresolved or
+    served with an error: :mod:`queuesim.model.empowerment`; set only in runs that follow
+    journeys). A chat
     session also carries
     ``started`` and its ``remaining`` work, set when the session opens (unset before, to keep
     creating customers cheap).
@@ -68,6 +71,7 @@ class Customer:
         "id",
         "interval",
         "journey",
+        "outcome",
         "patience",
         "prior",
         "queue",

@@ -4,12 +4,16 @@ Each agent group has an authority level and a first-contact resolution probabili
 quality); each contact of a type with an ``escalation`` needs some authority (its complexity,
 drawn when the contact is created). When an agent answers a contact:
 
-* within the group's authority, the agent resolves it with the group's probability (drawn
-  from ``resolution/<group>``; with ``standards``, the probability of leaving it unresolved is
-  the group's times the agent's error factor); a contact the agent resolves carries an error
-  with the group's error rate times the agent's error factor (drawn from ``errors/<group>``):
-  it counts as an error, not resolved, and the customer comes back by the channel's
-  ``repeat`` rule like one left unresolved; resolving a contact with an authority need takes
+* within the group's authority, the agent leaves it unresolved with probability
+  p_u = (1 − resolution)·g and otherwise serves it with an error with probability p_e =
+  error_rate·g (g the agent's error factor, 1 without ``standards``; both capped at 1). One
+  uniform number u, drawn when the contact was created (its ``outcome``, from the stream
+  ``outcome/<channel>``, or the later attempt's own), decides: unresolved when
+  u ≥ 1 − p_u, an error when u < (1 − p_u)·p_e, resolved otherwise. So the same customer
+  meets the same luck in every variant, and a better agent or policy turns it the same way
+  (common random numbers). An error counts as an error, not resolved, and the customer comes
+  back by the channel's ``repeat`` rule like one left unresolved; resolving a contact with an
+  authority need takes
   the group's ``handle_factor`` times its work and may cost a concession
   (``concession/<group>``), granted only while the group's budget of the interval in which the
   contact is answered lasts;
@@ -34,7 +38,7 @@ from queuesim.model.agents import Agent, AgentState
 from queuesim.model.customers import Customer, journey_of, prior_of
 from queuesim.model.events import Call
 from queuesim.model.journeys import ERROR, ESCALATED, RESOLVED, UNRESOLVED
-from queuesim.model.sampling import amounts, sampler, uniforms
+from queuesim.model.sampling import amounts, sampler
 from queuesim.model.sources import LiveAttributes, RetrialSource
 from queuesim.rng import stream
 from queuesim.scenario.schema import Scenario
@@ -47,31 +51,15 @@ if TYPE_CHECKING:
 class GroupAuthority:
     """An agent group's authority, quality, resolution time factor and concession budget."""
 
-    __slots__ = (
-        "authority",
-        "budget",
-        "concession",
-        "draws",
-        "error_draws",
-        "error_rate",
-        "factor",
-        "resolution",
-        "spent",
-    )
+    __slots__ = ("authority", "budget", "concession", "error_rate", "factor", "resolution", "spent")
 
     def __init__(self, scenario: Scenario, seed: int, rep: int, name: str) -> None:
         power = scenario.agent_groups[name].empowerment
         self.authority: float | None = None if power is None else power.authority
         self.resolution = 1.0 if power is None else power.resolution
         self.factor = 1.0 if power is None else power.handle_factor
-        self.draws: Iterator[float] | None = None
-        if self.resolution < 1.0:
-            self.draws = uniforms(stream(seed, rep, f"resolution/{name}"))
         standards = scenario.agent_groups[name].standards
         self.error_rate = 0.0 if standards is None else standards.errors
-        self.error_draws: Iterator[float] | None = None
-        if self.error_rate > 0.0:
-            self.error_draws = uniforms(stream(seed, rep, f"errors/{name}"))
         self.concession: Iterator[float] | None = None
         if power is not None and power.concession is not None:
             self.concession = amounts(power.concession, stream(seed, rep, f"concession/{name}"))
@@ -163,8 +151,8 @@ class Escalations:
         path = rules.paths.get((customer.queue.name, customer.contact_type))
         stats, interval = customer.stats, customer.interval
         now = self.env._now
-        unresolved = (1.0 - power.resolution) * agent.error_factor
-        resolves = power.draws is None or next(power.draws) < 1.0 - unresolved
+        settled = 1.0 - min(1.0, (1.0 - power.resolution) * agent.error_factor)
+        resolves = customer.outcome < settled
         escalate = False
         if path is not None:
             need = getattr(customer, "complexity", 0.0)
@@ -189,8 +177,7 @@ class Escalations:
         if path is not None and resolves:
             work *= power.factor
         decision = RESOLVED if resolves else UNRESOLVED
-        errors = power.error_draws
-        if resolves and errors is not None and next(errors) < power.error_rate * agent.error_factor:
+        if resolves and customer.outcome < settled * power.error_rate * agent.error_factor:
             decision = ERROR
             stats.errors[interval] += 1
         self.decisions[customer.id] = (decision, True, proficiency, now + work)
@@ -242,6 +229,8 @@ class Escalations:
             customer.choice = next(attributes.choice)
         if attributes.balk is not None:
             customer.balk = next(attributes.balk)
+        if attributes.outcome is not None:
+            customer.outcome = next(attributes.outcome)
         customer.journey = journey_of(previous)
         customer.prior = prior_of(previous) + now - previous.arrival
         self.next_later += 2

@@ -264,6 +264,8 @@ class Simulation(
             customer.balk = next(source.balk)
         if source.complexity is not None:
             customer.complexity = next(source.complexity[k])
+        if source.outcome is not None:
+            customer.outcome = next(source.outcome)
         self.next_id += 2
         stats.offered[interval] += 1
         self._admit(customer)

@@ -31,7 +31,7 @@ from queuesim.model.agents import Agent, AgentState, ShiftDay
 from queuesim.model.arrivals import aht_factors
 from queuesim.model.customers import Customer
 from queuesim.model.events import Call
-from queuesim.model.sampling import DurationSpec, sampler
+from queuesim.model.sampling import DurationSpec, sampler, uniforms
 from queuesim.rng import stream
 from queuesim.scenario.distributions import (
     Deterministic,
@@ -175,6 +175,11 @@ class StartUp:
                     ),
                 )
             handle_times, acw_times = samplers[key]
+            outcome_key = f"outcome/{name}"
+            if self.empowerment is not None and outcome_key not in samplers:
+                samplers[outcome_key] = uniforms(
+                    stream(self.seed, self.replication, f"initial/{outcome_key}")
+                )
             line = self.lines[(name, contact_type)]
             channel = line.channel.channel
             arrival = now - waited
@@ -195,6 +200,8 @@ class StartUp:
                 max(patience, waited),
                 stats,
             )
+            if self.empowerment is not None:
+                customer.outcome = next(samplers[outcome_key])
             self.next_id += 2
             stats.offered[first] += 1
             line.push(customer)

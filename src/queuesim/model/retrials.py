@@ -58,6 +58,8 @@ class Retrials:
             customer.balk = next(attributes.balk)
         if attributes.complexity is not None:  # the same issue needs the same authority
             customer.complexity = getattr(previous, "complexity", 0.0)
+        if attributes.outcome is not None:
+            customer.outcome = next(attributes.outcome)
         customer.journey = journey_of(previous)
         customer.prior = prior_of(previous) + now - previous.arrival
         customer.attempt = attempt_of(previous) + 1

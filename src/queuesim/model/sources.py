@@ -67,6 +67,10 @@ class LiveAttributes:
         self.balk: Iterator[float] | None = None
         if channel.balking is not None:
             self.balk = uniforms(stream(seed, rep, f"{prefix}balking/{name}"))
+        self.outcome: Iterator[float] | None = None
+        """What decides how each contact ends if answered (None: journeys not followed)."""
+        if scenario.uses_empowerment:
+            self.outcome = uniforms(stream(seed, rep, f"{prefix}outcome/{name}"))
         self.complexity: list[Iterator[float]] | None = None
         """Per contact type, the authority its contacts need (None: no type has any)."""
         if any(spec.escalation is not None for spec in specs):
@@ -118,6 +122,7 @@ class ChannelSource:
             self.choice = attributes.choice
             self.balk = attributes.balk
             self.complexity = attributes.complexity
+            self.outcome = attributes.outcome
         else:
             bot = channel.bot
             self.bot_time = sampler(bot.time, stream(seed, rep, f"bot/{name}"))
