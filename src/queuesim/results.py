@@ -177,7 +177,8 @@ def add_replication(
         figures = journey_metrics(output.journeys)
         staff = float(agents[ALL]["staff_cost"].sum())
         concessions = float(customers[(ALL, ALL)]["concession_cost"].sum())
-        figures |= cost_metrics(staff, concessions, figures)
+        resolved = int(output.journeys["resolved"].sum())
+        figures |= cost_metrics(staff, concessions, resolved)
         if output.satisfaction is not None:
             policy = scenario.detractor_follow_up is not None
             figures |= satisfaction_metrics(output.satisfaction, policy)
@@ -185,10 +186,9 @@ def add_replication(
         tables.run_metrics.add(len(journey_kpis), _long_block(journey_kpis, rep))
 
 
-def cost_metrics(staff: float, concessions: float, journeys: dict[str, float]) -> dict[str, float]:
+def cost_metrics(staff: float, concessions: float, resolved: int) -> dict[str, float]:
     """``total_cost`` (staff cost of all agents + concessions granted) and
-    ``cost_per_resolution`` (that over the journeys resolved; NaN with none) of one run."""
-    resolved = journeys["journeys"] * (1.0 - journeys["unresolved_share"])
+    ``cost_per_resolution`` (that over the ``resolved`` journeys; NaN with none) of one run."""
     total = staff + concessions
     return {
         "total_cost": total,
