@@ -89,12 +89,7 @@ class Chatbots:
             next(attributes.patience),
             live_stats,
         )
-        if attributes.choice is not None:
-            live.choice = next(attributes.choice)
-        if attributes.complexity is not None:
-            live.complexity = next(attributes.complexity[k])
-        if attributes.outcome is not None:
-            live.outcome = next(attributes.outcome)
+        attributes.add_extras(live, k)
         live.journey = journey_of(customer)
         live.prior = now - customer.arrival
         self.next_later += 2

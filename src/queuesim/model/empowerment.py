@@ -225,12 +225,7 @@ class Escalations:
             next(attributes.patience),
             stats,
         )
-        if attributes.choice is not None:
-            customer.choice = next(attributes.choice)
-        if attributes.balk is not None:
-            customer.balk = next(attributes.balk)
-        if attributes.outcome is not None:
-            customer.outcome = next(attributes.outcome)
+        attributes.add_extras(customer, 0)  # the escalation's one contact type
         customer.journey = journey_of(previous)
         customer.prior = prior_of(previous) + now - previous.arrival
         self.next_later += 2

@@ -258,14 +258,7 @@ class Simulation(
             next(source.patience),
             stats,
         )
-        if source.choice is not None:
-            customer.choice = next(source.choice)
-        if source.balk is not None:
-            customer.balk = next(source.balk)
-        if source.complexity is not None:
-            customer.complexity = next(source.complexity[k])
-        if source.outcome is not None:
-            customer.outcome = next(source.outcome)
+        source.attributes.add_extras(customer, k)
         self.next_id += 2
         stats.offered[interval] += 1
         self._admit(customer)

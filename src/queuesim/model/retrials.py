@@ -52,14 +52,9 @@ class Retrials:
             next(attributes.patience),
             stats,
         )
-        if attributes.choice is not None:
-            customer.choice = next(attributes.choice)
-        if attributes.balk is not None:
-            customer.balk = next(attributes.balk)
+        attributes.add_extras(customer, k)
         if attributes.complexity is not None:  # the same issue needs the same authority
             customer.complexity = getattr(previous, "complexity", 0.0)
-        if attributes.outcome is not None:
-            customer.outcome = next(attributes.outcome)
         customer.journey = journey_of(previous)
         customer.prior = prior_of(previous) + now - previous.arrival
         customer.attempt = attempt_of(previous) + 1

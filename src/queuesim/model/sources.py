@@ -22,6 +22,7 @@ from queuesim.scenario.schema import Callback, Channel, Scenario
 
 if TYPE_CHECKING:
     from queuesim.metrics import SegmentStats
+    from queuesim.model.customers import Customer
     from queuesim.model.queues import ChannelQueue, SkillQueue
 
 
@@ -84,6 +85,18 @@ class LiveAttributes:
                 for spec, t in zip(specs, types, strict=True)
             ]
 
+    def add_extras(self, customer: Customer, k: int) -> None:
+        """Give a new contact of the ``k``-th contact type what it brings besides its times,
+        where it applies: its call-back choice, balking draw, complexity and outcome draw."""
+        if self.choice is not None:
+            customer.choice = next(self.choice)
+        if self.balk is not None:
+            customer.balk = next(self.balk)
+        if self.complexity is not None:
+            customer.complexity = next(self.complexity[k])
+        if self.outcome is not None:
+            customer.outcome = next(self.outcome)
+
 
 class ChannelSource:
     """A channel's arrival times, contact-type mix and the attributes its customers bring."""
@@ -119,10 +132,7 @@ class ChannelSource:
             self.handle = attributes.handle
             self.acw = attributes.acw
             self.patience = attributes.patience
-            self.choice = attributes.choice
-            self.balk = attributes.balk
-            self.complexity = attributes.complexity
-            self.outcome = attributes.outcome
+            self.attributes = attributes
         else:
             bot = channel.bot
             self.bot_time = sampler(bot.time, stream(seed, rep, f"bot/{name}"))
