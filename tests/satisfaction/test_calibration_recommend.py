@@ -5,6 +5,7 @@ standard errors, and the standard errors match the spread of independent refits.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from queuesim.satisfaction import (
     DIMENSIONS,
     JOURNEY_COLUMNS,
     JourneyTableError,
+    SatisfactionFit,
     SatisfactionParameters,
     fit_recommend,
     fit_survey_response,
@@ -39,9 +41,23 @@ def within_four_errors(fit, truth: dict[str, float]) -> None:
         assert row["ci_low"] < row["estimate"] < row["ci_high"]
 
 
-def spread_matches_errors(estimates: list[pd.Series], errors: list[pd.Series]) -> None:
-    """The mean standard error against the spread of independent refits: (n − 1)·s²/σ² is
-    chi-square with n − 1 degrees of freedom, so s/σ lies in a 99.9% band."""
+def spread_matches_errors(
+    journeys: pd.DataFrame,
+    truth: SatisfactionParameters,
+    fit: Callable[[pd.DataFrame, pd.DataFrame], SatisfactionFit],
+    seed: int,
+) -> None:
+    """Score and survey ``journeys`` REFITS times with independent draws (seeds from
+    ``seed``), fit each, and compare the mean standard error with the spread of the
+    estimates: (n − 1)·s²/σ² is chi-square with n − 1 degrees of freedom, so s/σ lies in a
+    99.9% band."""
+    estimates, errors = [], []
+    for k in range(REFITS):
+        scored = score_journeys(journeys, truth, np.random.default_rng(seed + k))
+        surveyed = sample_surveys(scored, truth, np.random.default_rng(seed + 100 + k))
+        table = fit(scored, surveyed).estimates.set_index("parameter")
+        estimates.append(table["estimate"])
+        errors.append(table["std_error"])
     ratio = pd.concat(estimates, axis=1).std(axis=1, ddof=1) / pd.concat(errors, axis=1).mean(
         axis=1
     )
@@ -98,14 +114,12 @@ def test_fit_recommend_accepts_whole_numbers_stored_as_decimals(answers, truth):
 
 
 def test_fit_recommend_standard_errors_match_the_spread_of_refits(make_random_journeys, truth):
-    journeys = make_random_journeys(600, seed=22)
-    estimates, errors = [], []
-    for seed in range(REFITS):
-        scored = score_journeys(journeys, truth, np.random.default_rng(200 + seed))
-        table = fit_recommend(scored, truth).estimates.set_index("parameter")
-        estimates.append(table["estimate"])
-        errors.append(table["std_error"])
-    spread_matches_errors(estimates, errors)
+    spread_matches_errors(
+        make_random_journeys(600, seed=22),
+        truth,
+        lambda scored, _: fit_recommend(scored, truth),
+        seed=200,
+    )
 
 
 def respondents(scored: pd.DataFrame, surveyed: pd.DataFrame) -> pd.DataFrame:
@@ -131,16 +145,14 @@ def test_weighting_by_response_removes_the_bias_of_extremes_answering_more(
 
 @pytest.mark.slow
 def test_weighted_standard_errors_match_the_spread_of_refits(make_random_journeys, truth):
-    journeys = make_random_journeys(3000, seed=25)
-    estimates, errors = [], []
-    for seed in range(REFITS):
-        scored = score_journeys(journeys, truth, np.random.default_rng(700 + seed))
-        surveyed = sample_surveys(scored, truth, np.random.default_rng(800 + seed))
-        fit = fit_recommend(respondents(scored, surveyed), truth, weight_by_response=True)
-        table = fit.estimates.set_index("parameter")
-        estimates.append(table["estimate"])
-        errors.append(table["std_error"])
-    spread_matches_errors(estimates, errors)
+    spread_matches_errors(
+        make_random_journeys(3000, seed=25),
+        truth,
+        lambda scored, surveyed: fit_recommend(
+            respondents(scored, surveyed), truth, weight_by_response=True
+        ),
+        seed=700,
+    )
 
 
 def test_noise_below_what_csat_noise_explains_is_set_to_zero_with_a_note(answers, truth):
@@ -190,15 +202,12 @@ def test_fit_survey_response_with_unserved_journeys_asked(scored, truth):
 
 
 def test_fit_survey_response_standard_errors_match_the_spread_of_refits(scored, truth):
-    estimates, errors = [], []
-    for seed in range(REFITS):
-        rescored = score_journeys(scored[COLUMNS], truth, np.random.default_rng(300 + seed))
-        surveyed = sample_surveys(rescored, truth, np.random.default_rng(400 + seed))
-        fit = fit_survey_response(survey_table(rescored, surveyed), truth)
-        table = fit.estimates.set_index("parameter")
-        estimates.append(table["estimate"])
-        errors.append(table["std_error"])
-    spread_matches_errors(estimates, errors)
+    spread_matches_errors(
+        scored[COLUMNS],
+        truth,
+        lambda rescored, surveyed: fit_survey_response(survey_table(rescored, surveyed), truth),
+        seed=300,
+    )
 
 
 def csat_truth(parameters: SatisfactionParameters) -> dict[str, float]:
@@ -223,16 +232,14 @@ def test_joint_fit_recovers_csat_model_and_rates(asked, truth):
 
 @pytest.mark.slow
 def test_joint_fit_standard_errors_match_the_spread_of_refits(make_random_journeys, truth):
-    journeys = make_random_journeys(3000, seed=23)
-    estimates, errors = [], []
-    for seed in range(REFITS):
-        scored = score_journeys(journeys, truth, np.random.default_rng(500 + seed))
-        surveyed = sample_surveys(scored, truth, np.random.default_rng(600 + seed))
-        fit = fit_survey_response(survey_table(scored, surveyed), truth, fit_csat=True)
-        table = fit.estimates.set_index("parameter")
-        estimates.append(table["estimate"])
-        errors.append(table["std_error"])
-    spread_matches_errors(estimates, errors)
+    spread_matches_errors(
+        make_random_journeys(3000, seed=23),
+        truth,
+        lambda scored, surveyed: fit_survey_response(
+            survey_table(scored, surveyed), truth, fit_csat=True
+        ),
+        seed=500,
+    )
 
 
 def raises(error: type[Exception], text: str):
