@@ -130,26 +130,23 @@ class JourneyTracking:
         first = int(self.start // self.interval)  # customers of an initial state count there
         index = np.clip((scored["start"].to_numpy() // self.interval).astype(int), first, n - 1)
         answered = ~np.isnan(scored["survey_csat"].to_numpy(dtype=float))
-        counts = {
-            "scored": np.ones(len(scored)),
-            "csat_total": scored["csat"].to_numpy(dtype=float),
-            "promoters": (scored["nps_group"] == "promoter").to_numpy(dtype=float),
-            "detractors": (scored["nps_group"] == "detractor").to_numpy(dtype=float),
-            "responses": answered.astype(float),
-            "reported_csat_total": np.where(answered, scored["survey_csat"], 0.0),
-            "reported_promoters": (scored["survey_nps_group"] == "promoter").to_numpy(float),
-            "reported_detractors": (scored["survey_nps_group"] == "detractor").to_numpy(float),
-        }
-        keys = zip(scored["channel"], scored["contact_type"], strict=True)
-        segment = pd.factorize(pd.Series(list(keys), dtype=object))
-        for code, key in enumerate(segment[1]):
-            rows = segment[0] == code
-            stats = self.segments[key]
-            for name, values in counts.items():
-                added = np.bincount(index[rows], weights=values[rows], minlength=n)
-                field = getattr(stats, name)
-                for k in np.flatnonzero(added):
-                    field[k] += round(added[k])
+        counts = pd.DataFrame(
+            {
+                "scored": 1,
+                "csat_total": scored["csat"].to_numpy(),
+                "promoters": (scored["nps_group"] == "promoter").to_numpy(),
+                "detractors": (scored["nps_group"] == "detractor").to_numpy(),
+                "responses": answered,
+                "reported_csat_total": np.where(answered, scored["survey_csat"], 0.0),
+                "reported_promoters": (scored["survey_nps_group"] == "promoter").to_numpy(),
+                "reported_detractors": (scored["survey_nps_group"] == "detractor").to_numpy(),
+            }
+        ).astype(np.int64)
+        keys = [scored["channel"].to_numpy(), scored["contact_type"].to_numpy(), index]
+        for (channel, contact_type, k), row in counts.groupby(keys).sum().iterrows():
+            stats = self.segments[(channel, contact_type)]
+            for name, value in row.items():
+                getattr(stats, name)[k] += int(value)
 
 
 def decision_of(row: tuple[Any, ...], decisions: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
