@@ -96,6 +96,24 @@ def test_sensitivity_shows_the_swing(small_scenario, tmp_path):
     assert rate.low_value.iloc[0] == "90/h" and rate.high_value.iloc[0] == "110/h"
 
 
+def test_sensitivity_of_a_journey_scenario_shows_resolution_and_satisfaction():
+    """Scenarios that follow journeys also show FCR, errors, CSAT, NPS and cost per
+    resolution by default."""
+    code, output = invoke(
+        "sensitivity",
+        str(ROOT / "scenarios" / "new_team.yaml"),
+        "--set",
+        "horizon=1 d",
+        "--vary",
+        "agent_groups.new_hires.standards.level=0,0.8",
+        "-n",
+        "2",
+    )
+    assert code == 0, output
+    for name in ("errors", "csat_mean", "nps", "cost_per_resolu"):
+        assert name in output
+
+
 def test_staff_prints_requirement_and_roster(tmp_path):
     code, output = invoke(
         "staff",

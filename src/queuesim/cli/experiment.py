@@ -269,7 +269,10 @@ def sensitivity(
             )
         except (ScenarioError, ValueError, RuntimeError) as error:
             raise fail(str(error)) from None
-    wanted = list(metric or ("asa", "sl_all", "abandon_rate", "occupancy"))
+    present = set(table.metric)
+    journeys = ("fcr", "errors", "journey_fcr", "csat_mean", "nps", "cost_per_resolution")
+    default = ("asa", "sl_all", "abandon_rate", "occupancy", *(m for m in journeys if m in present))
+    wanted = list(metric or default)
     shown = Table(title="One-at-a-time sensitivity (means, same seeds)", title_justify="left")
     for column in ("metric", "parameter", "low → high", "at low", "base", "at high"):
         shown.add_column(column, justify="left" if column in ("metric", "parameter") else "right")
